@@ -1,0 +1,44 @@
+package org.casebridge.cases;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The canonical Case message, version 1: one customer message, on any channel, as the back office sees it.
+ * <p>
+ * Its JSON form is described by {@code schema/case-v1.schema.json}; {@link CaseSchema} checks every case
+ * before it leaves the bridge.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Case(
+        String schemaVersion,
+        String caseId,
+        String messageId,
+        Channel channel,
+        Direction direction,
+        MessageKind kind,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = INSTANT_PATTERN, timezone = "UTC")
+        Instant receivedAt,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = INSTANT_PATTERN, timezone = "UTC")
+        Instant sentAt,
+        Customer customer,
+        String subject,
+        Body body,
+        List<Attachment> attachments,
+        Recipients recipients,
+        CaseThread thread,
+        Source source,
+        Priority priority,
+        String category,
+        Sla sla,
+        Trust trust) {
+
+    /** The only schema version this bridge writes. */
+    public static final String SCHEMA_VERSION = "1";
+
+    /** ISO-8601 in UTC with exactly three fraction digits, e.g. {@code 2026-11-24T09:15:02.120Z}. */
+    public static final String INSTANT_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+}

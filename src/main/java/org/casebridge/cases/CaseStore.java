@@ -1,0 +1,244 @@
+package org.casebridge.cases;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.store.BlobStore;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cases and their messages in the database, plus the idempotency keys of API clients.
+ * <p>
+ * A message is written as {@code pending} before it is published and marked {@code published} once the broker has
+ * it. A retried request with the same Idempotency-Key finds its message again: a published one is answered with the
+ * same ids and nothing is published twice; a pending one (the earlier attempt died mid-way) is published again.
+ */
+@Component("caseStore")
+public class CaseStore {
+
+    static final String PENDING = "pending";
+    static final String PUBLISHED = "published";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper mapper;
+
+    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.mapper = mapper;
+    }
+
+    /** A case id not yet used (collisions are rare; the primary key is the final guard). */
+    public String newCaseId() {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String id = CaseIds.newCaseId();
+            Integer used = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, id);
+            if (used == null || used == 0) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("No free case id after 10 draws: the id space is nearly full");
+    }
+
+    /**
+     * Route step: stores the new case and its first message as {@code pending}, together with the client's
+     * Idempotency-Key. The body must be the validated case JSON. When the key was seen before, the stored ids replace
+     * the new ones, the body becomes the stored JSON, and {@link CaseHeaders#ALREADY_PUBLISHED} says whether to publish.
+     */
+    public void recordInbound(Exchange exchange) throws InvalidPayloadException {
+        Message message = exchange.getMessage();
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        String json = message.getMandatoryBody(String.class);
+        String clientId = message.getHeader(CaseHeaders.CLIENT_ID, String.class);
+        String key = message.getHeader(CaseHeaders.IDEMPOTENCY_KEY, String.class);
+        byte[] raw = rawBytes(message);
+        String requestHash = raw == null ? BlobStore.sha256Hex(json.getBytes(StandardCharsets.UTF_8)) : BlobStore.sha256Hex(raw);
+
+        if (key != null) {
+            Optional<StoredMessage> previous = findByIdempotencyKey(clientId, key, requestHash);
+            if (previous.isPresent()) {
+                repeat(message, previous.get());
+                return;
+            }
+        }
+        try {
+            tx.executeWithoutResult(status -> {
+                insertCase(value, clientId);
+                insertMessage(value, json);
+                if (key != null) {
+                    jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
+                            + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(value.receivedAt()));
+                }
+            });
+            message.setHeader(CaseHeaders.ALREADY_PUBLISHED, false);
+        } catch (DuplicateKeyException e) {
+            // the same key raced in from a concurrent retry: answer with whatever the winner stored
+            StoredMessage winner = key == null ? null : findByIdempotencyKey(clientId, key, requestHash).orElse(null);
+            if (winner == null) {
+                throw e;
+            }
+            repeat(message, winner);
+        }
+    }
+
+    /** Route step: the broker has the message; mark it published. */
+    public void markPublished(Exchange exchange) {
+        String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
+        jdbc.update("update cb_message set delivery_state = ?, published_at = ? where message_id = ?",
+                PUBLISHED, utc(Instant.now()), messageId);
+    }
+
+    /**
+     * Route step after a failed publish: the client is told nothing was accepted, so the pending message, its new case
+     * and its idempotency key are removed and a retry starts afresh.
+     */
+    public void discardPending(Exchange exchange) {
+        String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
+        String caseId = exchange.getMessage().getHeader(CaseHeaders.CASE_ID, String.class);
+        if (messageId == null) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            int removed = jdbc.update("delete from cb_message where message_id = ? and delivery_state = ?", messageId, PENDING);
+            if (removed > 0) {
+                jdbc.update("delete from cb_idempotency_key where message_id = ?", messageId);
+                jdbc.update("delete from cb_case where case_id = ? and not exists (select 1 from cb_message m where m.case_id = ?)",
+                        caseId, caseId);
+            }
+        });
+    }
+
+    /** The case with its published messages (each a Case v1 document), as the API shows it. */
+    public Optional<Map<String, Object>> findCase(String caseId, String clientId) {
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select case_id, channel, status, client_id, subject, priority, created_at, updated_at from cb_case where case_id = ?",
+                caseId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> row = rows.get(0);
+        if (clientId != null && !clientId.equals(row.get("client_id"))) {
+            return Optional.empty();
+        }
+        List<JsonNode> messages = jdbc.query(
+                "select payload from cb_message where case_id = ? and delivery_state = ? order by received_at, message_id",
+                (rs, n) -> readTree(rs.getString(1)), caseId, PUBLISHED);
+        if (messages.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("caseId", row.get("case_id"));
+        view.put("channel", row.get("channel"));
+        view.put("status", row.get("status"));
+        view.put("subject", row.get("subject"));
+        view.put("priority", row.get("priority"));
+        view.put("openedAt", messages.get(0).path("receivedAt").asText());
+        view.put("messageCount", messages.size());
+        view.put("messages", messages);
+        return Optional.of(view);
+    }
+
+    /**
+     * Route step for {@code GET /api/v1/cases/{caseId}}: the case as JSON in the body, or a 404 problem. A client only
+     * sees the cases it opened.
+     */
+    public void lookup(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String caseId = message.getHeader("caseId", String.class);
+        String normalised = caseId == null ? null : caseId.strip().toUpperCase(java.util.Locale.ROOT);
+        Optional<Map<String, Object>> found = CaseIds.isCaseId(normalised)
+                ? findCase(normalised, message.getHeader(CaseHeaders.CLIENT_ID, String.class)) : Optional.empty();
+        Map<String, Object> view = found.orElseThrow(() -> new RejectedRequestException(404, "case-not-found", "Case not found",
+                "No case '" + caseId + "' is visible to this client."));
+        try {
+            message.setBody(mapper.writeValueAsString(view));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record StoredMessage(String caseId, String messageId, String state, String payload) {
+    }
+
+    private Optional<StoredMessage> findByIdempotencyKey(String clientId, String key, String requestHash) {
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "select k.request_sha256, m.case_id, m.message_id, m.delivery_state, m.payload from cb_idempotency_key k"
+                        + " join cb_message m on m.message_id = k.message_id where k.client_id = ? and k.idempotency_key = ?",
+                clientId, key);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> row = rows.get(0);
+        if (!requestHash.equals(row.get("request_sha256"))) {
+            throw new RejectedRequestException(422, "idempotency-key-reused", "Idempotency-Key reused",
+                    "The Idempotency-Key '" + key + "' was already used for a different request body.");
+        }
+        return Optional.of(new StoredMessage((String) row.get("case_id"), (String) row.get("message_id"),
+                (String) row.get("delivery_state"), String.valueOf(row.get("payload"))));
+    }
+
+    private void repeat(Message message, StoredMessage previous) {
+        try {
+            message.getExchange().setProperty(CaseHeaders.CASE_PROPERTY, mapper.readValue(previous.payload(), Case.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored case JSON is unreadable", e);
+        }
+        message.setHeader(CaseHeaders.CASE_ID, previous.caseId());
+        message.setHeader(CaseHeaders.MESSAGE_ID, previous.messageId());
+        message.setHeader(CaseHeaders.ALREADY_PUBLISHED, PUBLISHED.equals(previous.state()));
+        message.setBody(previous.payload());
+    }
+
+    private void insertCase(Case value, String clientId) {
+        OffsetDateTime now = utc(value.receivedAt());
+        jdbc.update("insert into cb_case (case_id, channel, status, client_id, customer_name, customer_email, customer_phone,"
+                        + " subject, priority, first_response_due, created_at, updated_at) values (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                value.caseId(), value.channel().wireName(), clientId, value.customer().displayName(), value.customer().email(),
+                value.customer().phone(), value.subject(), value.priority().name(),
+                value.sla() == null ? null : utc(value.sla().firstResponseDue()), now, now);
+    }
+
+    private void insertMessage(Case value, String json) {
+        jdbc.update("insert into cb_message (message_id, case_id, direction, kind, channel, received_at, external_id, raw_ref,"
+                        + " delivery_state, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                value.messageId(), value.caseId(), value.direction().wireName(), value.kind().wireName(), value.channel().wireName(),
+                utc(value.receivedAt()), value.source().externalId(), value.source().rawRef(), PENDING, json);
+    }
+
+    private static byte[] rawBytes(Message message) {
+        Object raw = message.getExchange().getProperty(RAW_BYTES_PROPERTY);
+        return raw instanceof byte[] bytes ? bytes : null;
+    }
+
+    /** Exchange property with the request bytes, used to tell a true retry from a reused Idempotency-Key. */
+    public static final String RAW_BYTES_PROPERTY = "CasebridgeRawBytes";
+
+    private JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored case JSON is unreadable", e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

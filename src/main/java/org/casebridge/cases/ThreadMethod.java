@@ -1,0 +1,21 @@
+package org.casebridge.cases;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+/** How a message was joined to its case (correlation identifier used), or {@code new} when it opened one. */
+public enum ThreadMethod {
+    NEW, HEADER, TOKEN, ADDRESS, PLATFORM;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static ThreadMethod fromWire(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,28 @@
+package org.casebridge.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/** Writes a {@link Problem} straight to a servlet response, for refusals made before a request reaches Camel. */
+final class ProblemWriter {
+
+    private final ObjectMapper mapper;
+
+    ProblemWriter(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    void write(HttpServletRequest request, HttpServletResponse response, RejectedRequestException rejection) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(rejection.status());
+        response.setContentType(Problem.MEDIA_TYPE);
+        rejection.responseHeaders().forEach(response::setHeader);
+        mapper.writeValue(response.getOutputStream(), rejection.toProblem(request.getRequestURI()));
+    }
+}
