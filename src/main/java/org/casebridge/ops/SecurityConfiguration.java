@@ -17,6 +17,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 import java.net.InetAddress;
@@ -39,10 +42,16 @@ class SecurityConfiguration {
         return address != null && address.isLoopbackAddress();
     }
 
+    private static RequestMatcher paths(String... patterns) {
+        PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(java.util.Arrays.stream(patterns).<RequestMatcher>map(builder::matcher).toList());
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain adminSecurity(HttpSecurity http, ServerProperties server) throws Exception {
-        http.securityMatcher(ADMIN_PATHS)
+        // path patterns, not MVC matchers: Hawtio and Jolokia are servlets of their own, outside Spring MVC
+        http.securityMatcher(paths(ADMIN_PATHS))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         if (isLoopbackOnly(server)) {
@@ -50,7 +59,7 @@ class SecurityConfiguration {
         } else {
             http.authorizeHttpRequests(authorize -> authorize
                             .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                            .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                            .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
                             .anyRequest().hasRole("ADMIN"))
                     .httpBasic(Customizer.withDefaults());
         }
@@ -61,7 +70,7 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiClients clients, ObjectMapper mapper) throws Exception {
         ProblemWriter problems = new ProblemWriter(mapper);
-        return http.securityMatcher("/api/**")
+        return http.securityMatcher(paths("/api/**"))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(clients, problems), BasicAuthenticationFilter.class)

@@ -1,0 +1,40 @@
+package org.casebridge.ops;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Refuses to start with a broken flow: before Camel loads {@code routes/}, the {@link RouteFileChecker} must find
+ * nothing wrong, so a route without id or description or with an undefined placeholder stops the bridge with the
+ * file and line, instead of failing on the first message.
+ */
+@Configuration(proxyBeanMethods = false)
+class RouteFilesConfiguration {
+
+    @Bean
+    CamelContextConfiguration routeFilesCheck(Environment environment,
+                                              @Value("${camel.main.routes-reload-directory:routes}") String routesDir) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                List<RouteFileChecker.Finding> findings = new RouteFileChecker(environment).checkFolder(Path.of(routesDir));
+                if (!findings.isEmpty()) {
+                    throw new IllegalStateException("Route files in " + routesDir + " are invalid:\n  "
+                            + findings.stream().map(Object::toString).collect(Collectors.joining("\n  ")));
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+            }
+        };
+    }
+}
