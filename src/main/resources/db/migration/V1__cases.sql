@@ -33,7 +33,6 @@ create table cb_message (
 );
 
 create index cb_message_by_case on cb_message (case_id, received_at);
-create index cb_message_by_state on cb_message (delivery_state, received_at);
 
 create table cb_idempotency_key (
     client_id       varchar(64)  not null,

@@ -41,4 +41,16 @@ public record Case(
 
     /** ISO-8601 in UTC with exactly three fraction digits, e.g. {@code 2026-11-24T09:15:02.120Z}. */
     public static final String INSTANT_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+
+    /** This message with another message id. */
+    public Case withMessageId(String newMessageId) {
+        return new Case(schemaVersion, caseId, newMessageId, channel, direction, kind, receivedAt, sentAt, customer, subject,
+                body, attachments, recipients, thread, source, priority, category, sla, trust);
+    }
+
+    /** This message under another case id. */
+    public Case withCaseId(String newCaseId) {
+        return new Case(schemaVersion, newCaseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,
+                body, attachments, recipients, thread, source, priority, category, sla, trust);
+    }
 }

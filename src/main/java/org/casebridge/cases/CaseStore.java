@@ -38,23 +38,13 @@ public class CaseStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
+    private final CaseSchema schema;
 
-    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper) {
+    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
-    }
-
-    /** A case id not yet used (collisions are rare; the primary key is the final guard). */
-    public String newCaseId() {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            String id = CaseIds.newCaseId();
-            Integer used = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, id);
-            if (used == null || used == 0) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("No free case id after 10 draws: the id space is nearly full");
+        this.schema = schema;
     }
 
     /**
@@ -78,24 +68,47 @@ public class CaseStore {
                 return;
             }
         }
-        try {
-            tx.executeWithoutResult(status -> {
-                insertCase(value, clientId);
-                insertMessage(value, json);
-                if (key != null) {
-                    jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
-                            + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(value.receivedAt()));
+        // case ids are drawn at random: on the rare collision with an existing case, draw again (the primary key decides)
+        Case current = value;
+        String currentJson = json;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                insert(current, currentJson, clientId, key, requestHash);
+                message.setHeader(CaseHeaders.ALREADY_PUBLISHED, false);
+                return;
+            } catch (DuplicateKeyException e) {
+                // the same key raced in from a concurrent retry: answer with whatever the winner stored
+                StoredMessage winner = key == null ? null : findByIdempotencyKey(clientId, key, requestHash).orElse(null);
+                if (winner != null) {
+                    repeat(message, winner);
+                    return;
                 }
-            });
-            message.setHeader(CaseHeaders.ALREADY_PUBLISHED, false);
-        } catch (DuplicateKeyException e) {
-            // the same key raced in from a concurrent retry: answer with whatever the winner stored
-            StoredMessage winner = key == null ? null : findByIdempotencyKey(clientId, key, requestHash).orElse(null);
-            if (winner == null) {
-                throw e;
+                if (attempt >= 5 || !caseExists(current.caseId())) {
+                    throw e;
+                }
+                current = current.withCaseId(CaseIds.newCaseId());
+                currentJson = schema.toValidatedJson(current);
+                exchange.setProperty(CaseHeaders.CASE_PROPERTY, current);
+                message.setHeader(CaseHeaders.CASE_ID, current.caseId());
+                message.setBody(currentJson);
             }
-            repeat(message, winner);
         }
+    }
+
+    private void insert(Case value, String json, String clientId, String key, String requestHash) {
+        tx.executeWithoutResult(status -> {
+            insertCase(value, clientId);
+            insertMessage(value, json);
+            if (key != null) {
+                jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
+                        + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(value.receivedAt()));
+            }
+        });
+    }
+
+    private boolean caseExists(String caseId) {
+        Integer found = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, caseId);
+        return found != null && found > 0;
     }
 
     /** Route step: the broker has the message; mark it published. */

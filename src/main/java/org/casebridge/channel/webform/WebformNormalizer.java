@@ -66,18 +66,16 @@ public class WebformNormalizer {
     private final ObjectReader reader;
     private final CasebridgeProperties properties;
     private final AttachmentStore attachments;
-    private final CaseStore cases;
     private final ApiClients clients;
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
 
     public WebformNormalizer(ObjectMapper mapper, CasebridgeProperties properties, AttachmentStore attachments,
-                             CaseStore cases, ApiClients clients) {
+                             ApiClients clients) {
         this.reader = mapper.readerFor(WebformRequest.class)
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.properties = properties;
         this.attachments = attachments;
-        this.cases = cases;
         this.clients = clients;
     }
 
@@ -214,7 +212,7 @@ public class WebformNormalizer {
 
         String body = text.replace("\r\n", "\n");
         Duration target = properties.getCases().getFirstResponseTarget();
-        return new Case(Case.SCHEMA_VERSION, cases.newCaseId(), CaseIds.newMessageId(), Channel.WEBFORM,
+        return new Case(Case.SCHEMA_VERSION, CaseIds.newCaseId(), CaseIds.newMessageId(), Channel.WEBFORM,
                 Direction.INBOUND, MessageKind.MESSAGE, receivedAt, sentAt,
                 new Customer(name, email, phone, null, null, null, null),
                 subject, new Body(body, body.strip(), null), List.copyOf(stored), null, CaseThread.newCase(),

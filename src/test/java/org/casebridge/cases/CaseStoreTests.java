@@ -1,0 +1,67 @@
+package org.casebridge.cases;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.casebridge.support.BridgeTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The case store in the real database. */
+class CaseStoreTests extends BridgeTest {
+
+    @Autowired
+    CaseStore store;
+    @Autowired
+    CaseSchema schema;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Exchange exchangeFor(Case value) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
+        exchange.getMessage().setHeader(CaseHeaders.CASE_ID, value.caseId());
+        exchange.getMessage().setHeader(CaseHeaders.MESSAGE_ID, value.messageId());
+        exchange.getMessage().setHeader(CaseHeaders.CLIENT_ID, "demo-website");
+        exchange.getMessage().setBody(schema.toValidatedJson(value));
+        return exchange;
+    }
+
+    private static Case sample(String caseId) {
+        return CaseSchemaTests.sample().withCaseId(caseId).withMessageId(CaseIds.newMessageId());
+    }
+
+    @Test
+    void drawsAnotherCaseIdWhenTheRandomOneIsTaken() throws Exception {
+        String taken = CaseIds.newCaseId();
+        store.recordInbound(exchangeFor(sample(taken)));
+
+        Exchange second = exchangeFor(sample(taken));
+        store.recordInbound(second);
+
+        String assigned = second.getMessage().getHeader(CaseHeaders.CASE_ID, String.class);
+        assertThat(assigned).isNotEqualTo(taken).matches("CB-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}");
+        assertThat(second.getMessage().getBody(String.class)).contains("\"caseId\":\"" + assigned + "\"");
+        assertThat(second.getProperty(CaseHeaders.CASE_PROPERTY, Case.class).caseId()).isEqualTo(assigned);
+        assertThat(jdbc.queryForObject("select count(*) from cb_message where case_id = ?", Integer.class, taken)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from cb_message where case_id = ?", Integer.class, assigned)).isEqualTo(1);
+    }
+
+    @Test
+    void publishedMessageIsVisibleOnlyToItsClient() throws Exception {
+        Exchange exchange = exchangeFor(sample(CaseIds.newCaseId()));
+        store.recordInbound(exchange);
+        String caseId = exchange.getMessage().getHeader(CaseHeaders.CASE_ID, String.class);
+        assertThat(store.findCase(caseId, "demo-website")).isEmpty(); // still pending: not accepted yet
+
+        store.markPublished(exchange);
+
+        assertThat(store.findCase(caseId, "demo-website")).hasValueSatisfying(view -> assertThat(view.get("messageCount")).isEqualTo(1));
+        assertThat(store.findCase(caseId, "another-client")).isEmpty();
+    }
+}
