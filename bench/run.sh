@@ -13,7 +13,9 @@
 #   IDLE_SETTLE=15   seconds after start-up before idle RSS is read
 #   PORT=8080        HTTP port of the benchmarked app         BROKER_PORT=61616  its embedded broker's port
 #   JAR=target/casebridge.jar (built with ./mvnw if missing, or always with REBUILD=1)
-#   JAVA_OPTS=       JVM options for the app (none by default: the figures are for the plain `java -jar`)
+#   LAUNCH=runtime   how the app is started: runtime = as in production (bin/build-runtime.sh: extracted jar, CDS
+#                    archive, -Xms64m, as docker/Dockerfile does); jar = plain `java -jar target/casebridge.jar`
+#   JAVA_OPTS=       further JVM options for the app
 #   LABEL=           a note printed at the top of the results (e.g. "machine busy")
 #   KEEP_DATA=0      1 keeps the temporary data folder (H2, KahaDB, archive) for inspection
 set -euo pipefail
@@ -34,6 +36,7 @@ PORT=${PORT:-8080}
 BROKER_PORT=${BROKER_PORT:-61616}
 JAR=${JAR:-target/casebridge.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
+LAUNCH=${LAUNCH:-runtime}
 API_KEY=${API_KEY:-demo-key-change-me}
 BROKER_NAME=${BROKER_NAME:-casebridge}
 LABEL=${LABEL:-}
@@ -138,10 +141,22 @@ mkdir -p "$LOG_DIR"
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/casebridge-bench.XXXXXX")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-say "starting casebridge ($JAR) on port $PORT, broker on $BROKER_PORT, data in $DATA_DIR"
+case "$LAUNCH" in
+  runtime)
+    RUNTIME_DIR="$LOG_DIR/runtime"
+    say "preparing the production runtime layout (bin/build-runtime.sh: extracted jar + CDS archive)"
+    "$ROOT/bin/build-runtime.sh" "$JAR" "$RUNTIME_DIR" >/dev/null
+    LAUNCH_OPTS="-XX:SharedArchiveFile=$RUNTIME_DIR/casebridge.jsa -Xms64m"
+    LAUNCH_JAR="$RUNTIME_DIR/casebridge.jar"
+    ;;
+  jar) LAUNCH_OPTS=; LAUNCH_JAR="$JAR" ;;
+  *) die "LAUNCH must be runtime or jar" ;;
+esac
+
+say "starting casebridge ($LAUNCH_JAR, LAUNCH=$LAUNCH) on port $PORT, broker on $BROKER_PORT, data in $DATA_DIR"
 START_MS=$(now_ms)
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-CASEBRIDGE_DATA_DIR="$DATA_DIR" java $JAVA_OPTS -jar "$JAR" \
+# shellcheck disable=SC2086 # the options are lists
+CASEBRIDGE_DATA_DIR="$DATA_DIR" java $LAUNCH_OPTS $JAVA_OPTS -jar "$LAUNCH_JAR" \
   --server.port="$PORT" \
   --casebridge.broker.embedded-bind="tcp://127.0.0.1:$BROKER_PORT" \
   --camel.main.routes-include-pattern='file:routes/*.yaml,file:bench/routes/*.yaml' \
@@ -268,7 +283,7 @@ mkdir -p "$(dirname "$RESULTS_FILE")"
   echo "# casebridge benchmark, $RUN_ID"
   echo
   [ -n "$LABEL" ] && { echo "**$LABEL**"; echo; }
-  echo "Commit $COMMIT; \`$JAR\` built $JAR_BUILT; $JAVA_VERSION, JAVA_OPTS='${JAVA_OPTS}' (max heap ${MAX_HEAP_MB} MiB)."
+  echo "Commit $COMMIT; \`$JAR\` built $JAR_BUILT; $JAVA_VERSION, LAUNCH=$LAUNCH (${LAUNCH_OPTS:-plain java -jar}), JAVA_OPTS='${JAVA_OPTS}' (max heap ${MAX_HEAP_MB} MiB)."
   echo "Machine: $(nproc) cores, $CPU_MODEL, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM;"
   echo "load average $LOAD_BEFORE before the app started, $LOAD_AFTER at the end."
   echo "wrk on the same machine over loopback: $THREADS threads, $CONNECTIONS connections, $DURATION per measured run,"

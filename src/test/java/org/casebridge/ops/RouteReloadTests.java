@@ -1,0 +1,106 @@
+package org.casebridge.ops;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A flow added or changed in the routes folder is (re)loaded while the bridge runs. */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.unique-names=true")
+class RouteReloadTests {
+
+    private static final Path ROUTES = copyOfRoutes();
+
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
+
+    @DynamicPropertySource
+    static void isolate(DynamicPropertyRegistry registry) throws IOException {
+        Path data = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")).toAbsolutePath(), "reload-");
+        int brokerPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            brokerPort = socket.getLocalPort();
+        }
+        registry.add("casebridge.data-dir", data::toString);
+        registry.add("casebridge.broker.embedded-bind", () -> "tcp://127.0.0.1:" + brokerPort);
+        registry.add("casebridge.broker.embedded-name", () -> "casebridge-reload-" + brokerPort);
+        registry.add("camel.main.name", () -> "casebridge-reload-" + brokerPort);
+        registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
+        registry.add("camel.main.routes-reload-directory", ROUTES::toString);
+    }
+
+    private static Path copyOfRoutes() {
+        try {
+            Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")).toAbsolutePath(), "routes-");
+            try (Stream<Path> files = Files.list(Path.of("routes"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String probeRoute(String answer) {
+        return """
+                - route:
+                    id: probe-reload
+                    description: A flow written while the bridge runs
+                    from:
+                      uri: direct:probe-reload
+                      steps:
+                        - setBody:
+                            constant: %s
+                """.formatted(answer);
+    }
+
+    @Test
+    void loadsNewFlowAndReloadsChangedFlow() throws Exception {
+        assertThat(camel.getRoute("webform-api-to-case")).isNotNull();
+
+        Files.writeString(ROUTES.resolve("probe-reload.yaml"), probeRoute("first"));
+        awaitTrue(() -> camel.getRoute("probe-reload") != null);
+        assertThat(producer.requestBody("direct:probe-reload", "", String.class)).isEqualTo("first");
+
+        Files.writeString(ROUTES.resolve("probe-reload.yaml"), probeRoute("second"));
+        awaitTrue(() -> "second".equals(producer.requestBody("direct:probe-reload", "", String.class)));
+        assertThat(camel.getRoute("webform-api-to-case")).as("other flows keep running").isNotNull();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // the route may be between stop and start while it reloads
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("condition not met within 30 s");
+    }
+}
