@@ -80,13 +80,20 @@ class RouteReloadTests {
     void loadsNewFlowAndReloadsChangedFlow() throws Exception {
         assertThat(camel.getRoute("webform-api-to-case")).isNotNull();
 
-        Files.writeString(ROUTES.resolve("probe-reload.yaml"), probeRoute("first"));
+        write("probe-reload.yaml", probeRoute("first"));
         awaitTrue(() -> camel.getRoute("probe-reload") != null);
         assertThat(producer.requestBody("direct:probe-reload", "", String.class)).isEqualTo("first");
 
-        Files.writeString(ROUTES.resolve("probe-reload.yaml"), probeRoute("second"));
+        write("probe-reload.yaml", probeRoute("second"));
         awaitTrue(() -> "second".equals(producer.requestBody("direct:probe-reload", "", String.class)));
         assertThat(camel.getRoute("webform-api-to-case")).as("other flows keep running").isNotNull();
+    }
+
+    /** Writes a flow the way editors and deployment tools should: a temporary file, then an atomic rename. */
+    private static void write(String name, String content) throws IOException {
+        Path temp = ROUTES.resolve("." + name + ".tmp");
+        Files.writeString(temp, content);
+        Files.move(temp, ROUTES.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
