@@ -8,12 +8,14 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.casebridge.ops.RejectedRequestException;
 import org.casebridge.store.BlobStore;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,12 +41,20 @@ public class CaseStore {
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
     private final CaseSchema schema;
+    private final Duration idempotencyKeyRetention;
 
-    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema) {
+    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema,
+                     @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
         this.schema = schema;
+        this.idempotencyKeyRetention = idempotencyKeyRetention;
+    }
+
+    /** Route step: forgets idempotency keys older than the retention; a retry after that opens a new case. Returns how many. */
+    public int expireIdempotencyKeys() {
+        return jdbc.update("delete from cb_idempotency_key where created_at < ?", utc(Instant.now().minus(idempotencyKeyRetention)));
     }
 
     /**

@@ -103,6 +103,10 @@ public class HttpAnswers {
         } catch (RuntimeException e) {
             LOG.error("Cannot record rejection ({}): {}", rejection.slug(), e.getMessage());
         }
+        if (rejection.status() < 500) {
+            LOG.info("Refused {} from {}: {} {} ({})", instance, clientId == null ? "an unknown client" : clientId,
+                    rejection.status(), rejection.slug(), rejection.getMessage());
+        }
         answer(message, rejection.status(), Problem.MEDIA_TYPE, rejection.toProblem(instance));
         rejection.responseHeaders().forEach(message::setHeader);
     }

@@ -53,6 +53,22 @@ class CaseStoreTests extends BridgeTest {
     }
 
     @Test
+    void forgetsIdempotencyKeysAfterTheirRetention() throws Exception {
+        Exchange fresh = exchangeFor(sample(CaseIds.newCaseId()));
+        fresh.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "fresh-key");
+        store.recordInbound(fresh);
+        Exchange old = exchangeFor(sample(CaseIds.newCaseId()));
+        old.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "old-key");
+        store.recordInbound(old);
+        jdbc.update("update cb_idempotency_key set created_at = created_at - interval '8' day where idempotency_key = 'old-key'");
+
+        assertThat(store.expireIdempotencyKeys()).isEqualTo(1);
+
+        assertThat(jdbc.queryForList("select idempotency_key from cb_idempotency_key where idempotency_key in ('old-key', 'fresh-key')",
+                String.class)).containsExactly("fresh-key");
+    }
+
+    @Test
     void publishedMessageIsVisibleOnlyToItsClient() throws Exception {
         Exchange exchange = exchangeFor(sample(CaseIds.newCaseId()));
         store.recordInbound(exchange);
