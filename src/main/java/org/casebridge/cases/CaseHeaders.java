@@ -42,6 +42,11 @@ public final class CaseHeaders {
     /** The dead-letter queue a failed message goes to ({@code <queue>.dlq}). */
     public static final String DEAD_LETTER_QUEUE = "CasebridgeDeadLetterQueue";
 
+    /** Id of the rejection record of a refused message (on its dead-letter queue entry). */
+    public static final String REJECTION_ID = "CasebridgeRejectionId";
+    /** Problem type of a refused message, {@code urn:casebridge:problem:<slug>}. */
+    public static final String REJECTION_TYPE = "CasebridgeRejectionType";
+
     /** Exchange property holding the {@link Case} object while a route works on it. */
     public static final String CASE_PROPERTY = "CasebridgeCase";
 

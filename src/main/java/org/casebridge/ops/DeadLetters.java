@@ -6,6 +6,9 @@ import org.apache.camel.Message;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.cases.RejectionStore;
+import org.casebridge.store.RawArchive;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -18,6 +21,37 @@ import java.time.Instant;
 public class DeadLetters {
 
     private static final int MAX_REASON = 2000;
+
+    private final RejectionStore rejections;
+    private final RawArchive rawArchive;
+
+    public DeadLetters(RejectionStore rejections, RawArchive rawArchive) {
+        this.rejections = rejections;
+        this.rawArchive = rawArchive;
+    }
+
+    /**
+     * Route step for a {@link RejectedMessageException} (no sender waiting): keeps the original bytes in the raw
+     * archive, records the rejection with its reason, and prepares the message for its dead-letter queue.
+     */
+    public void rejected(Exchange exchange) {
+        prepare(exchange);
+        Message message = exchange.getMessage();
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String slug = cause instanceof RejectedMessageException r ? r.slug() : "rejected";
+        byte[] original = message.getBody(byte[].class);
+        String rawRef = message.getHeader(CaseHeaders.RAW_REF, String.class);
+        if (rawRef == null && original != null) {
+            rawRef = rawArchive.put(original).ref();
+            message.setHeader(CaseHeaders.RAW_REF, rawRef);
+        }
+        String channel = message.getHeader(CaseHeaders.CHANNEL, String.class);
+        String source = message.getHeader(CaseHeaders.CLIENT_ID, String.class);
+        String id = rejections.record(channel == null ? "unknown" : channel, source == null ? exchange.getFromRouteId() : source, 422,
+                Problem.typeUri(slug), message.getHeader(CaseHeaders.FAILURE_REASON, String.class), rawRef);
+        message.setHeader(CaseHeaders.REJECTION_ID, id);
+        message.setHeader(CaseHeaders.REJECTION_TYPE, Problem.typeUri(slug));
+    }
 
     /** Whether the failed exchange is an HTTP request whose sender is still waiting for an answer. */
     public boolean isHttpRequest(Exchange exchange) {

@@ -1,6 +1,7 @@
 package org.casebridge.ops;
 
 import org.casebridge.support.Http;
+import org.casebridge.support.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.Test;
@@ -37,16 +38,8 @@ class AdminSecurityTests {
     int port;
 
     @DynamicPropertySource
-    static void isolate(DynamicPropertyRegistry registry) throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")).toAbsolutePath(), "secure-");
-        int brokerPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            brokerPort = socket.getLocalPort();
-        }
-        registry.add("casebridge.data-dir", dir::toString);
-        registry.add("casebridge.broker.embedded-bind", () -> "tcp://127.0.0.1:" + brokerPort);
-        registry.add("casebridge.broker.embedded-name", () -> "casebridge-secure-" + brokerPort);
-        registry.add("camel.main.name", () -> "casebridge-secure-" + brokerPort);
+    static void isolate(DynamicPropertyRegistry registry) {
+        TestInfrastructure.isolate(registry, "secure");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.casebridge.support.EmbeddedPostgresServer;
 import org.casebridge.support.Http;
+import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,16 +40,8 @@ class PostgresProfileTests {
     ObjectMapper mapper;
 
     @DynamicPropertySource
-    static void isolate(DynamicPropertyRegistry registry) throws Exception {
-        Path data = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")).toAbsolutePath(), "pg-");
-        int brokerPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            brokerPort = socket.getLocalPort();
-        }
-        registry.add("casebridge.data-dir", data::toString);
-        registry.add("casebridge.broker.embedded-bind", () -> "tcp://127.0.0.1:" + brokerPort);
-        registry.add("casebridge.broker.embedded-name", () -> "casebridge-pg-" + brokerPort);
-        registry.add("camel.main.name", () -> "casebridge-pg-" + brokerPort);
+    static void isolate(DynamicPropertyRegistry registry) {
+        TestInfrastructure.isolate(registry, "pg");
         // exactly what an operator sets for the postgres profile
         registry.add("CASEBRIDGE_DB_URL", POSTGRES::jdbcUrl);
         registry.add("CASEBRIDGE_DB_USER", () -> "casebridge");

@@ -3,6 +3,7 @@ package org.casebridge.ops;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,16 +36,8 @@ class RouteReloadTests {
     ProducerTemplate producer;
 
     @DynamicPropertySource
-    static void isolate(DynamicPropertyRegistry registry) throws IOException {
-        Path data = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-data")).toAbsolutePath(), "reload-");
-        int brokerPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            brokerPort = socket.getLocalPort();
-        }
-        registry.add("casebridge.data-dir", data::toString);
-        registry.add("casebridge.broker.embedded-bind", () -> "tcp://127.0.0.1:" + brokerPort);
-        registry.add("casebridge.broker.embedded-name", () -> "casebridge-reload-" + brokerPort);
-        registry.add("camel.main.name", () -> "casebridge-reload-" + brokerPort);
+    static void isolate(DynamicPropertyRegistry registry) {
+        TestInfrastructure.isolate(registry, "reload");
         registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
     }

@@ -1,0 +1,150 @@
+package org.casebridge.channel.email;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The {@code casebridge.email.*} settings: inbound mailboxes and the local sandbox mail server. */
+@ConfigurationProperties("casebridge.email")
+public class EmailProperties {
+
+    private List<Mailbox> mailboxes = new ArrayList<>();
+    private final Sandbox sandbox = new Sandbox();
+
+    public List<Mailbox> getMailboxes() { return mailboxes; }
+    public void setMailboxes(List<Mailbox> mailboxes) { this.mailboxes = mailboxes; }
+    public Sandbox getSandbox() { return sandbox; }
+
+    /** The mailbox called {@code name}, or a clear error naming the configured ones. */
+    public Mailbox mailbox(String name) {
+        return mailboxes.stream().filter(m -> name.equals(m.getName())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No mailbox '" + name + "' in casebridge.email.mailboxes (configured: "
+                        + mailboxes.stream().map(Mailbox::getName).toList() + ")"));
+    }
+
+    /** What happens to a mail once its case is durably on the broker (or it was rejected and recorded). */
+    public enum AfterProcessing { SEEN, MOVE, DELETE }
+
+    /** One inbound mailbox. */
+    public static class Mailbox {
+        /** Name used in routes ({@code mailbox:<name>}) and as {@code source.system}. */
+        private String name;
+        /** imap, imaps, pop3 or pop3s. */
+        private String protocol = "imap";
+        private String host = "127.0.0.1";
+        private int port = 143;
+        private String username;
+        /** The password itself (give it from the environment), or use {@code password-file}. */
+        private String password;
+        /** A file holding the password (e.g. a container secret), read at connect time. */
+        private Path passwordFile;
+        /** Upgrade plain IMAP/POP3 with STARTTLS, and refuse to log in without it. */
+        private boolean starttls;
+        private String folder = "INBOX";
+        /** Use IMAP IDLE (push) when the server offers it; otherwise, and for POP3, poll. */
+        private boolean idle = true;
+        /** Fallback polling interval (no IDLE, or POP3). */
+        private Duration pollInterval = Duration.ofSeconds(30);
+        /** IDLE is renewed this often, so neither the server nor a NAT box drops the quiet connection. */
+        private Duration idleRefresh = Duration.ofMinutes(4);
+        /** seen (IMAP only), move (IMAP only, to processed-folder) or delete. */
+        private AfterProcessing afterProcessing = AfterProcessing.SEEN;
+        private String processedFolder = "Processed";
+        /** Socket connect and read timeouts. */
+        private Duration connectTimeout = Duration.ofSeconds(15);
+        private Duration readTimeout = Duration.ofMinutes(5);
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public String getProtocol() { return protocol; }
+        public void setProtocol(String protocol) { this.protocol = protocol == null ? null : protocol.toLowerCase(Locale.ROOT); }
+        public String getHost() { return host; }
+        public void setHost(String host) { this.host = host; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public Path getPasswordFile() { return passwordFile; }
+        public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
+        public boolean isStarttls() { return starttls; }
+        public void setStarttls(boolean starttls) { this.starttls = starttls; }
+        public String getFolder() { return folder; }
+        public void setFolder(String folder) { this.folder = folder; }
+        public boolean isIdle() { return idle; }
+        public void setIdle(boolean idle) { this.idle = idle; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public Duration getIdleRefresh() { return idleRefresh; }
+        public void setIdleRefresh(Duration idleRefresh) { this.idleRefresh = idleRefresh; }
+        public AfterProcessing getAfterProcessing() { return afterProcessing; }
+        public void setAfterProcessing(AfterProcessing afterProcessing) { this.afterProcessing = afterProcessing; }
+        public String getProcessedFolder() { return processedFolder; }
+        public void setProcessedFolder(String processedFolder) { this.processedFolder = processedFolder; }
+        public Duration getConnectTimeout() { return connectTimeout; }
+        public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+        public Duration getReadTimeout() { return readTimeout; }
+        public void setReadTimeout(Duration readTimeout) { this.readTimeout = readTimeout; }
+
+        public boolean isImap() { return protocol.startsWith("imap"); }
+
+        /** The password from {@code password} or {@code password-file}. */
+        public String resolvePassword() {
+            if (passwordFile != null) {
+                try {
+                    return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read the password file of mailbox '" + name + "'", e);
+                }
+            }
+            return password;
+        }
+
+        /** Refuses settings that cannot work, naming the mailbox and the key. */
+        public void validate() {
+            String where = "casebridge.email.mailboxes '" + name + "': ";
+            if (name == null || name.isBlank()) {
+                throw new IllegalStateException("casebridge.email.mailboxes: every mailbox needs a name");
+            }
+            if (!List.of("imap", "imaps", "pop3", "pop3s").contains(protocol)) {
+                throw new IllegalStateException(where + "protocol must be imap, imaps, pop3 or pop3s, not '" + protocol + "'");
+            }
+            if (!isImap() && afterProcessing != AfterProcessing.DELETE) {
+                throw new IllegalStateException(where + "POP3 can neither mark nor move a message: set after-processing: delete");
+            }
+            if (username == null || username.isBlank()) {
+                throw new IllegalStateException(where + "username is required");
+            }
+        }
+    }
+
+    /** A local GreenMail server for trying casebridge out: a real SMTP and IMAP server on loopback. */
+    public static class Sandbox {
+        private boolean enabled;
+        private int smtpPort = 3025;
+        private int imapPort = 3143;
+        /** The mailbox the sandbox creates (also its login). */
+        private String address = "support@casebridge.local";
+        private String password = "sandbox";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public int getSmtpPort() { return smtpPort; }
+        public void setSmtpPort(int smtpPort) { this.smtpPort = smtpPort; }
+        public int getImapPort() { return imapPort; }
+        public void setImapPort(int imapPort) { this.imapPort = imapPort; }
+        public String getAddress() { return address; }
+        public void setAddress(String address) { this.address = address; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+    }
+}

@@ -1,0 +1,293 @@
+package org.casebridge.channel.email;
+
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.search.FlagTerm;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.Channel;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads one mailbox: every mail not yet processed is handed to the route as its raw bytes, one at a time and in
+ * arrival order, and only when the route completes (the case durably on the broker, or the mail rejected and
+ * recorded) is the mail marked seen, moved or deleted. A mail whose route fails stays in the mailbox and is read
+ * again later. Between mails the consumer waits in IMAP IDLE, or polls; a dropped connection is re-opened with
+ * back-off.
+ */
+class MailboxConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxConsumer.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final EmailProperties.Mailbox mailbox;
+    private volatile boolean running;
+    private volatile Store store;
+    private volatile Folder folder;
+    private volatile boolean idling;
+    private Thread worker;
+    private ScheduledExecutorService keepAlive;
+
+    MailboxConsumer(MailboxEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.mailbox = endpoint.mailbox();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        running = true;
+        keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "casebridge-mailbox-" + mailbox.getName() + "-keepalive"));
+        long refresh = mailbox.getIdleRefresh().toMillis();
+        keepAlive.scheduleWithFixedDelay(this::refreshIdle, refresh, refresh, TimeUnit.MILLISECONDS);
+        worker = daemon(this::run, "casebridge-mailbox-" + mailbox.getName());
+        worker.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        keepAlive.shutdownNow();
+        disconnect(); // breaks an IDLE in progress
+        worker.interrupt();
+        worker.join(10_000);
+        super.doStop();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private void run() {
+        long backoff = 1000;
+        while (running) {
+            try {
+                connect();
+                backoff = 1000;
+                while (running) {
+                    drain();
+                    waitForMail();
+                }
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warn("Mailbox '{}' ({}://{}:{}): {}; retrying in {} s", mailbox.getName(), mailbox.getProtocol(), mailbox.getHost(),
+                        mailbox.getPort(), e.getMessage(), backoff / 1000);
+                disconnect();
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+        disconnect();
+    }
+
+    private void connect() throws MessagingException {
+        String protocol = mailbox.getProtocol();
+        Properties props = new Properties();
+        String prefix = "mail." + protocol + ".";
+        props.put(prefix + "connectiontimeout", String.valueOf(mailbox.getConnectTimeout().toMillis()));
+        props.put(prefix + "timeout", String.valueOf(mailbox.getReadTimeout().toMillis()));
+        // reading a message must not mark it \Seen: only a completed route does
+        props.put(prefix + "peek", "true");
+        if (mailbox.isStarttls()) {
+            props.put(prefix + "starttls.enable", "true");
+            props.put(prefix + "starttls.required", "true");
+        }
+        Session session = Session.getInstance(props);
+        Store connected = session.getStore(protocol);
+        connected.connect(mailbox.getHost(), mailbox.getPort(), mailbox.getUsername(), mailbox.resolvePassword());
+        store = connected;
+        if (mailbox.isImap()) {
+            openFolder();
+            LOG.info("Mailbox '{}' connected to {}://{}:{}/{}, {}", mailbox.getName(), protocol, mailbox.getHost(), mailbox.getPort(),
+                    mailbox.getFolder(), idleSupported() ? "waiting in IMAP IDLE" : "polling every " + mailbox.getPollInterval());
+        } else {
+            LOG.info("Mailbox '{}' connected to {}://{}:{}, polling every {}", mailbox.getName(), protocol, mailbox.getHost(),
+                    mailbox.getPort(), mailbox.getPollInterval());
+        }
+    }
+
+    private void openFolder() throws MessagingException {
+        Folder inbox = store.getFolder(mailbox.getFolder());
+        inbox.open(Folder.READ_WRITE);
+        folder = inbox;
+        if (mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.MOVE) {
+            Folder processed = store.getFolder(mailbox.getProcessedFolder());
+            if (!processed.exists() && !processed.create(Folder.HOLDS_MESSAGES)) {
+                throw new MessagingException("cannot create folder " + mailbox.getProcessedFolder());
+            }
+        }
+    }
+
+    private boolean idleSupported() throws MessagingException {
+        return mailbox.isIdle() && store instanceof IMAPStore imap && imap.hasCapability("IDLE");
+    }
+
+    /** Hands every unprocessed mail to the route, oldest first. */
+    private void drain() throws Exception {
+        if (!mailbox.isImap()) {
+            // POP3 has one folder and no flags: open it, read all, delete on close
+            Folder pop = store.getFolder("INBOX");
+            pop.open(Folder.READ_WRITE);
+            folder = pop;
+            try {
+                handleAll(pop.getMessages());
+            } finally {
+                folder = null;
+                pop.close(true);
+            }
+            return;
+        }
+        Message[] pending = mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.SEEN
+                ? folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))
+                : folder.getMessages();
+        handleAll(pending);
+        if (mailbox.getAfterProcessing() != EmailProperties.AfterProcessing.SEEN && pending.length > 0) {
+            folder.expunge();
+        }
+    }
+
+    private void handleAll(Message[] messages) throws Exception {
+        if (messages.length == 0) {
+            return;
+        }
+        FetchProfile profile = new FetchProfile();
+        profile.add(FetchProfile.Item.SIZE);
+        profile.add(FetchProfile.Item.FLAGS);
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        folder.fetch(messages, profile);
+        for (Message message : messages) {
+            if (!running) {
+                return;
+            }
+            if (message.isExpunged() || message.isSet(Flags.Flag.DELETED)) {
+                continue;
+            }
+            handle(message);
+        }
+    }
+
+    private void handle(Message message) throws Exception {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(1024, message.getSize()));
+        message.writeTo(raw);
+        Exchange exchange = createExchange(false);
+        try {
+            exchange.getMessage().setBody(raw.toByteArray());
+            exchange.getMessage().setHeader(EmailHeaders.MAILBOX, mailbox.getName());
+            // set here, not by the normaliser, so that a rejection still knows where the mail came from
+            exchange.getMessage().setHeader(CaseHeaders.CHANNEL, Channel.EMAIL.wireName());
+            exchange.getMessage().setHeader(CaseHeaders.CLIENT_ID, "mailbox:" + mailbox.getName());
+            exchange.getMessage().setHeader(EmailHeaders.SIZE, message.getSize());
+            if (folder instanceof UIDFolder uids) {
+                exchange.getMessage().setHeader(EmailHeaders.UID, uids.getUID(message));
+            }
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() != null) {
+                // not durable and not rejected: leave the mail where it is and try again after a back-off
+                throw new MessagingException("mail left unprocessed in the mailbox: " + exchange.getException().getMessage(),
+                        exchange.getException());
+            }
+            processed(message);
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void processed(Message message) throws MessagingException {
+        switch (mailbox.getAfterProcessing()) {
+            case SEEN -> message.setFlag(Flags.Flag.SEEN, true);
+            case MOVE -> {
+                Folder processed = store.getFolder(mailbox.getProcessedFolder());
+                if (folder instanceof IMAPFolder imap) {
+                    imap.moveMessages(new Message[] {message}, processed);
+                } else {
+                    folder.copyMessages(new Message[] {message}, processed);
+                    message.setFlag(Flags.Flag.DELETED, true);
+                }
+            }
+            case DELETE -> message.setFlag(Flags.Flag.DELETED, true);
+        }
+    }
+
+    private void waitForMail() throws MessagingException {
+        if (mailbox.isImap() && idleSupported() && folder instanceof IMAPFolder imap) {
+            idling = true;
+            try {
+                imap.idle(true); // returns when the server reports a change, or when refreshIdle() breaks it
+            } finally {
+                idling = false;
+            }
+        } else {
+            sleep(mailbox.getPollInterval().toMillis());
+            if (mailbox.isImap() && (folder == null || !folder.isOpen())) {
+                throw new MessagingException("folder closed by the server");
+            }
+        }
+    }
+
+    /** Any command on the folder ends IDLE (the documented way): the loop re-checks and idles again. */
+    private void refreshIdle() {
+        Folder current = folder;
+        if (idling && current != null) {
+            try {
+                current.getMessageCount();
+            } catch (Exception e) {
+                LOG.debug("Mailbox '{}': keep-alive failed: {}", mailbox.getName(), e.getMessage());
+            }
+        }
+    }
+
+    private void disconnect() {
+        Folder current = folder;
+        folder = null;
+        if (current != null && current.isOpen()) {
+            try {
+                current.close(false);
+            } catch (Exception ignored) {
+                // closing a broken connection
+            }
+        }
+        Store currentStore = store;
+        store = null;
+        if (currentStore != null) {
+            try {
+                currentStore.close();
+            } catch (Exception ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
