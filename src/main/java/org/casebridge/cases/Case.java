@@ -48,6 +48,12 @@ public record Case(
                 body, attachments, recipients, thread, source, priority, category, sla, trust);
     }
 
+    /** This message with other threading information. */
+    public Case withThread(CaseThread newThread) {
+        return new Case(schemaVersion, caseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,
+                body, attachments, recipients, newThread, source, priority, category, sla, trust);
+    }
+
     /** This message under another case id. */
     public Case withCaseId(String newCaseId) {
         return new Case(schemaVersion, newCaseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,

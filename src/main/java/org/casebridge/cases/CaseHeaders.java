@@ -15,6 +15,8 @@ public final class CaseHeaders {
     public static final String CATEGORY = "CasebridgeCategory";
     /** Message kind: message, auto-reply, bounce, status-update (also a JMS property). */
     public static final String KIND = "CasebridgeKind";
+    /** True when the message opened its case, false when it joins an existing one (also a JMS property). */
+    public static final String NEW_CASE = "CasebridgeNewCase";
     /** Schema version of the JSON body (also a JMS property). */
     public static final String SCHEMA_VERSION = "CasebridgeSchemaVersion";
 

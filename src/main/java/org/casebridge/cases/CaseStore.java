@@ -42,9 +42,11 @@ public class CaseStore {
     private final ObjectMapper mapper;
     private final CaseSchema schema;
     private final Duration idempotencyKeyRetention;
+    private final ThreadIndex threads;
 
-    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema,
+    public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
                      @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention) {
+        this.threads = threads;
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
@@ -93,7 +95,7 @@ public class CaseStore {
                     repeat(message, winner);
                     return;
                 }
-                if (attempt >= 5 || !caseExists(current.caseId())) {
+                if (attempt >= 5 || current.thread().joinsExistingCase() || !caseExists(current.caseId())) {
                     throw e;
                 }
                 current = current.withCaseId(CaseIds.newCaseId());
@@ -107,13 +109,35 @@ public class CaseStore {
 
     private void insert(Case value, String json, String clientId, String key, String requestHash) {
         tx.executeWithoutResult(status -> {
-            insertCase(value, clientId);
+            if (value.thread() != null && value.thread().joinsExistingCase()) {
+                int touched = jdbc.update("update cb_case set updated_at = ? where case_id = ?", utc(value.receivedAt()), value.caseId());
+                if (touched == 0) {
+                    throw new IllegalStateException("Message " + value.messageId() + " joins case " + value.caseId() + ", which does not exist");
+                }
+            } else {
+                insertCase(value, clientId);
+            }
             insertMessage(value, json);
+            recordThreading(value);
             if (key != null) {
                 jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
                         + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(value.receivedAt()));
             }
         });
+    }
+
+    /** Remembers the message's own reference and the sender as a participant, for threading later messages. */
+    private void recordThreading(Case value) {
+        threads.recordRef(value.source().externalId(), value.caseId(), value.messageId(), value.direction());
+        if (value.direction() == Direction.INBOUND && value.customer() != null) {
+            Customer customer = value.customer();
+            Channel channel = value.channel();
+            threads.addParticipant(value.caseId(), channel, channel == Channel.EMAIL || channel == Channel.WEBFORM
+                    ? customer.email() : customer.platformUserId() != null ? customer.platformUserId() : customer.phone());
+            if (channel == Channel.EMAIL && value.recipients() != null) {
+                value.recipients().replyTo().forEach(a -> threads.addParticipant(value.caseId(), channel, a.address()));
+            }
+        }
     }
 
     private boolean caseExists(String caseId) {
@@ -142,8 +166,14 @@ public class CaseStore {
             int removed = jdbc.update("delete from cb_message where message_id = ? and delivery_state = ?", messageId, PENDING);
             if (removed > 0) {
                 jdbc.update("delete from cb_idempotency_key where message_id = ?", messageId);
-                jdbc.update("delete from cb_case where case_id = ? and not exists (select 1 from cb_message m where m.case_id = ?)",
-                        caseId, caseId);
+                jdbc.update("delete from cb_message_ref where message_id = ?", messageId);
+                Integer others = jdbc.queryForObject("select count(*) from cb_message where case_id = ?", Integer.class, caseId);
+                if (others != null && others == 0) {
+                    // the case existed only for this message: nothing of it stays
+                    jdbc.update("delete from cb_case_participant where case_id = ?", caseId);
+                    jdbc.update("delete from cb_message_ref where case_id = ?", caseId);
+                    jdbc.update("delete from cb_case where case_id = ?", caseId);
+                }
             }
         });
     }
@@ -232,17 +262,23 @@ public class CaseStore {
     private void insertCase(Case value, String clientId) {
         OffsetDateTime now = utc(value.receivedAt());
         jdbc.update("insert into cb_case (case_id, channel, status, client_id, customer_name, customer_email, customer_phone,"
-                        + " subject, priority, first_response_due, created_at, updated_at) values (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " subject, priority, first_response_due, created_at, updated_at, possibly_related_to)"
+                        + " values (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 value.caseId(), value.channel().wireName(), clientId, value.customer().displayName(), value.customer().email(),
-                value.customer().phone(), value.subject(), value.priority().name(),
-                value.sla() == null ? null : utc(value.sla().firstResponseDue()), now, now);
+                value.customer().phone(), truncate(value.subject(), 998), value.priority().name(),
+                value.sla() == null ? null : utc(value.sla().firstResponseDue()), now, now,
+                value.thread() == null ? null : value.thread().possiblyRelatedTo());
     }
 
     private void insertMessage(Case value, String json) {
         jdbc.update("insert into cb_message (message_id, case_id, direction, kind, channel, received_at, external_id, raw_ref,"
                         + " delivery_state, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 value.messageId(), value.caseId(), value.direction().wireName(), value.kind().wireName(), value.channel().wireName(),
-                utc(value.receivedAt()), value.source().externalId(), value.source().rawRef(), PENDING, json);
+                utc(value.receivedAt()), truncate(value.source().externalId(), 998), value.source().rawRef(), PENDING, json);
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     private static byte[] rawBytes(Message message) {

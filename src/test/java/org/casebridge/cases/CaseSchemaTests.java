@@ -28,7 +28,7 @@ class CaseSchemaTests {
                 List.of(new Attachment("tap.jpg", "image/jpeg", 5, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
                         "attachments/2c/2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", true, "img1@example.org")),
                 new Recipients(List.of(new EmailAddress("Repairs", "repairs@housing.example")), List.of(), List.of()),
-                new CaseThread(ThreadMethod.HEADER, 0.95, "<a@example.org>", List.of("<a@example.org>")),
+                new CaseThread(ThreadMethod.HEADER, 0.95, "<a@example.org>", List.of("<a@example.org>"), null),
                 new Source("repairs@housing.example", "<b@example.org>", "raw/ab/abcdef"),
                 Priority.P2, "repairs", new Sla(received.plusSeconds(3600)), new Trust(true, "dkim"));
     }

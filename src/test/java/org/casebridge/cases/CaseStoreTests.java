@@ -33,7 +33,7 @@ class CaseStoreTests extends BridgeTest {
     }
 
     private static Case sample(String caseId) {
-        return CaseSchemaTests.sample().withCaseId(caseId).withMessageId(CaseIds.newMessageId());
+        return CaseSchemaTests.sample().withCaseId(caseId).withMessageId(CaseIds.newMessageId()).withThread(CaseThread.newCase());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.casebridge.channel.email;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,26 @@ public class EmailProperties {
 
     private List<Mailbox> mailboxes = new ArrayList<>();
     private final Sandbox sandbox = new Sandbox();
+    /** Largest mail accepted, as the server reports its size; larger mails are left on the server and recorded. */
+    private DataSize maxMessageSize = DataSize.ofMegabytes(25);
+    /** Largest single attachment, decoded. */
+    private DataSize maxAttachmentSize = DataSize.ofMegabytes(20);
+    /** Most attachments in one mail, forwarded mails' attachments included. */
+    private int maxAttachments = 50;
+
+    public DataSize getMaxMessageSize() { return maxMessageSize; }
+    public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
+    public DataSize getMaxAttachmentSize() { return maxAttachmentSize; }
+    public void setMaxAttachmentSize(DataSize maxAttachmentSize) { this.maxAttachmentSize = maxAttachmentSize; }
+    public int getMaxAttachments() { return maxAttachments; }
+    public void setMaxAttachments(int maxAttachments) { this.maxAttachments = maxAttachments; }
+
+    /** The normaliser's limits: the sizes above, the structural bounds at their defaults. */
+    public EmailLimits limits() {
+        EmailLimits defaults = EmailLimits.defaults();
+        return new EmailLimits(maxMessageSize.toBytes(), maxAttachmentSize.toBytes(), maxAttachments, defaults.maxParts(),
+                defaults.maxNestingDepth(), defaults.maxHeaderCount(), defaults.maxHeaderLength(), defaults.maxLineLength());
+    }
 
     public List<Mailbox> getMailboxes() { return mailboxes; }
     public void setMailboxes(List<Mailbox> mailboxes) { this.mailboxes = mailboxes; }

@@ -24,7 +24,7 @@ public class MailboxComponent extends DefaultComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         EmailProperties.Mailbox mailbox = properties.mailbox(remaining);
         mailbox.validate();
-        MailboxEndpoint endpoint = new MailboxEndpoint(uri, this, mailbox);
+        MailboxEndpoint endpoint = new MailboxEndpoint(uri, this, mailbox, properties.getMaxMessageSize().toBytes());
         setProperties(endpoint, parameters);
         return endpoint;
     }

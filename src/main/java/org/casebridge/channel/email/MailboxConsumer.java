@@ -39,6 +39,7 @@ class MailboxConsumer extends DefaultConsumer {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     private final EmailProperties.Mailbox mailbox;
+    private final long maxMessageSize;
     private volatile boolean running;
     private volatile Store store;
     private volatile Folder folder;
@@ -49,6 +50,7 @@ class MailboxConsumer extends DefaultConsumer {
     MailboxConsumer(MailboxEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.mailbox = endpoint.mailbox();
+        this.maxMessageSize = endpoint.maxMessageSize();
     }
 
     @Override
@@ -189,16 +191,22 @@ class MailboxConsumer extends DefaultConsumer {
     }
 
     private void handle(Message message) throws Exception {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(1024, message.getSize()));
-        message.writeTo(raw);
         Exchange exchange = createExchange(false);
         try {
-            exchange.getMessage().setBody(raw.toByteArray());
+            long size = message.getSize();
+            if (size <= maxMessageSize) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream((int) Math.max(1024, size));
+                message.writeTo(raw);
+                exchange.getMessage().setBody(raw.toByteArray());
+            } else {
+                // never pulled into memory: the route records the refusal, the mail stays on the server (flagged)
+                message.setFlag(Flags.Flag.FLAGGED, true);
+            }
             exchange.getMessage().setHeader(EmailHeaders.MAILBOX, mailbox.getName());
             // set here, not by the normaliser, so that a rejection still knows where the mail came from
             exchange.getMessage().setHeader(CaseHeaders.CHANNEL, Channel.EMAIL.wireName());
             exchange.getMessage().setHeader(CaseHeaders.CLIENT_ID, "mailbox:" + mailbox.getName());
-            exchange.getMessage().setHeader(EmailHeaders.SIZE, message.getSize());
+            exchange.getMessage().setHeader(EmailHeaders.SIZE, size);
             if (folder instanceof UIDFolder uids) {
                 exchange.getMessage().setHeader(EmailHeaders.UID, uids.getUID(message));
             }
@@ -230,7 +238,13 @@ class MailboxConsumer extends DefaultConsumer {
                     message.setFlag(Flags.Flag.DELETED, true);
                 }
             }
-            case DELETE -> message.setFlag(Flags.Flag.DELETED, true);
+            case DELETE -> {
+                if (message.isSet(Flags.Flag.FLAGGED) && message.getSize() > maxMessageSize) {
+                    message.setFlag(Flags.Flag.SEEN, true); // refused as too large: never delete what was not kept
+                } else {
+                    message.setFlag(Flags.Flag.DELETED, true);
+                }
+            }
         }
     }
 

@@ -9,10 +9,16 @@ import org.apache.camel.support.DefaultEndpoint;
 public class MailboxEndpoint extends DefaultEndpoint {
 
     private final EmailProperties.Mailbox mailbox;
+    private final long maxMessageSize;
 
-    MailboxEndpoint(String uri, MailboxComponent component, EmailProperties.Mailbox mailbox) {
+    MailboxEndpoint(String uri, MailboxComponent component, EmailProperties.Mailbox mailbox, long maxMessageSize) {
         super(uri, component);
         this.mailbox = mailbox;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    long maxMessageSize() {
+        return maxMessageSize;
     }
 
     public EmailProperties.Mailbox mailbox() {

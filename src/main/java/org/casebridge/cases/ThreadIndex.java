@@ -1,0 +1,111 @@
+package org.casebridge.cases;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What threading looks up, in the database so every instance sees the same: the message references (Message-IDs,
+ * platform ids) seen or sent for each case, and each case's participants.
+ */
+@Component
+public class ThreadIndex {
+
+    private final JdbcTemplate jdbc;
+
+    public ThreadIndex(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A message reference in the form stored: without angle brackets and surrounding space. */
+    public static String normaliseRef(String ref) {
+        if (ref == null) {
+            return null;
+        }
+        String value = ref.strip();
+        if (value.startsWith("<") && value.endsWith(">")) {
+            value = value.substring(1, value.length() - 1).strip();
+        }
+        return value.isEmpty() ? null : value;
+    }
+
+    /** An address in the form stored for participants: email addresses lower-case, others as given. */
+    public static String normaliseAddress(Channel channel, String address) {
+        if (address == null || address.isBlank()) {
+            return null;
+        }
+        return channel == Channel.EMAIL ? address.strip().toLowerCase(Locale.ROOT) : address.strip();
+    }
+
+    /** The case a reference belongs to, trying {@code refs} in order (In-Reply-To first, then References newest first). */
+    public Optional<String> caseForRefs(List<String> refs) {
+        for (String ref : refs) {
+            String normalised = normaliseRef(ref);
+            if (normalised == null) {
+                continue;
+            }
+            List<String> cases = jdbc.queryForList(
+                    "select case_id from cb_message_ref where message_ref = ? order by created_at desc", String.class, normalised);
+            if (!cases.isEmpty()) {
+                return Optional.of(cases.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean caseExists(String caseId) {
+        Integer found = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, caseId);
+        return found != null && found > 0;
+    }
+
+    public boolean isParticipant(String caseId, Channel channel, String address) {
+        String normalised = normaliseAddress(channel, address);
+        if (normalised == null) {
+            return false;
+        }
+        Integer found = jdbc.queryForObject("select count(*) from cb_case_participant where case_id = ? and channel = ? and address = ?",
+                Integer.class, caseId, channel.wireName(), normalised);
+        return found != null && found > 0;
+    }
+
+    /** Remembers that {@code ref} belongs to the case (idempotent). */
+    public void recordRef(String ref, String caseId, String messageId, Direction direction) {
+        String normalised = normaliseRef(ref);
+        if (normalised == null || normalised.length() > 998) {
+            return;
+        }
+        try {
+            jdbc.update("insert into cb_message_ref (message_ref, case_id, message_id, direction, created_at)"
+                            + " select ?, ?, ?, ?, ? where not exists (select 1 from cb_message_ref where message_ref = ? and case_id = ?)",
+                    normalised, caseId, messageId, direction.wireName(), now(), normalised, caseId);
+        } catch (DuplicateKeyException raced) {
+            // recorded by a concurrent instance: the same fact
+        }
+    }
+
+    /** Adds a participant to the case (idempotent). */
+    public void addParticipant(String caseId, Channel channel, String address) {
+        String normalised = normaliseAddress(channel, address);
+        if (normalised == null || normalised.length() > 320) {
+            return;
+        }
+        try {
+            jdbc.update("insert into cb_case_participant (case_id, channel, address, created_at)"
+                            + " select ?, ?, ?, ? where not exists (select 1 from cb_case_participant where case_id = ? and channel = ? and address = ?)",
+                    caseId, channel.wireName(), normalised, now(), caseId, channel.wireName(), normalised);
+        } catch (DuplicateKeyException raced) {
+            // added by a concurrent instance
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,261 @@
+package org.casebridge.channel.email;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Entities;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.safety.Cleaner;
+import org.jsoup.safety.Safelist;
+import org.jsoup.select.NodeFilter;
+import org.jsoup.select.NodeTraversor;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * HTML bodies with jsoup: readable plain text (paragraphs, line breaks, list items and quotes kept, quotes marked
+ * with {@code > } so that quoted history can be told from the new text) and a sanitised copy of the HTML.
+ * <p>
+ * jsoup's parser and traversal are iterative, so deeply nested HTML costs time in proportion to its size and
+ * never the stack.
+ */
+final class HtmlBodies {
+
+    /**
+     * jsoup's relaxed list (formatting, lists, tables, links, images) without any way to load remote content:
+     * images only by {@code cid:} (the message's own inline parts), no style attributes or elements, no scripts,
+     * event handlers, forms, frames or base URLs; links open nothing by themselves.
+     */
+    private static final Safelist SAFELIST = Safelist.relaxed()
+            .addTags("hr", "s", "del", "ins", "mark", "abbr", "address", "figure", "figcaption", "center")
+            .removeProtocols("img", "src", "http", "https")
+            .addProtocols("img", "src", "cid")
+            .addEnforcedAttribute("a", "rel", "nofollow noopener noreferrer");
+
+    /** Never shown by a mail client (scripts do not run there, so noscript content is shown and kept). */
+    private static final Set<String> SKIPPED = Set.of("head", "script", "style", "title", "template",
+            "object", "embed", "iframe", "svg", "math", "select", "option");
+    private static final String UNSHOWN = "head, script, style, title, template";
+    private static final Set<String> PARAGRAPHS = Set.of("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl",
+            "table", "pre", "blockquote", "hr", "figure", "address");
+    private static final Set<String> LINES = Set.of("div", "li", "tr", "dt", "dd", "section", "article", "header",
+            "footer", "main", "nav", "aside", "center", "form", "fieldset", "caption", "details", "summary",
+            "figcaption", "tbody", "thead", "tfoot", "body");
+
+    private HtmlBodies() {
+    }
+
+    static Document parse(String html) {
+        return Jsoup.parse(html);
+    }
+
+    /** The sanitised body HTML; call after {@link #text(Document)}, it changes the document. */
+    static String sanitise(Document document) {
+        // the Cleaner keeps the text of elements it drops: text that was never shown (a stray <title> in the body,
+        // style sheets) must go with its element
+        document.select(UNSHOWN).remove();
+        Document clean = new Cleaner(SAFELIST).clean(document);
+        clean.outputSettings().prettyPrint(false).escapeMode(Entities.EscapeMode.base);
+        return clean.body().html();
+    }
+
+    /** Readable text of the document's body. */
+    static String text(Document document) {
+        TextWriter writer = new TextWriter();
+        Element body = document.body();
+        NodeTraversor.filter(writer, body != null ? body : document);
+        return writer.result();
+    }
+
+    /** Writes text line by line, tracking pending line breaks and the blockquote depth of the current line. */
+    private static final class TextWriter implements NodeFilter {
+
+        private final StringBuilder out = new StringBuilder();
+        private int quoteDepth;
+        private int preformatted;
+        /** Line breaks owed before the next text: 1 ends the line, 2 leaves a blank line. */
+        private int breaks;
+        private boolean lineStarted;
+        private boolean space;
+
+        @Override
+        public FilterResult head(Node node, int depth) {
+            if (node instanceof TextNode text) {
+                write(text.getWholeText());
+                return FilterResult.CONTINUE;
+            }
+            if (!(node instanceof Element element)) {
+                return FilterResult.CONTINUE;
+            }
+            String name = element.normalName();
+            if (SKIPPED.contains(name)) {
+                return FilterResult.SKIP_ENTIRELY;
+            }
+            switch (name) {
+                case "br" -> lineBreak();
+                case "li" -> {
+                    block(1);
+                    write("- ");
+                    space = false;
+                }
+                case "blockquote" -> {
+                    block(2);
+                    quoteDepth++;
+                }
+                case "pre" -> {
+                    block(2);
+                    preformatted++;
+                }
+                case "td", "th" -> space = lineStarted;
+                case "img" -> {
+                    String alt = element.attr("alt").strip();
+                    if (!alt.isEmpty()) {
+                        write("[" + alt + "]");
+                    }
+                }
+                case "p" -> block(isOutlookParagraph(element) ? 1 : 2);
+                default -> {
+                    if (PARAGRAPHS.contains(name)) {
+                        block(2);
+                    } else if (LINES.contains(name)) {
+                        block(1);
+                    }
+                }
+            }
+            return FilterResult.CONTINUE;
+        }
+
+        @Override
+        public FilterResult tail(Node node, int depth) {
+            if (!(node instanceof Element element)) {
+                return FilterResult.CONTINUE;
+            }
+            String name = element.normalName();
+            switch (name) {
+                case "blockquote" -> {
+                    block(2);
+                    quoteDepth = Math.max(0, quoteDepth - 1);
+                }
+                case "pre" -> {
+                    block(2);
+                    preformatted = Math.max(0, preformatted - 1);
+                }
+                case "a" -> {
+                    // the address of a link the reader cannot click in plain text, unless the text already shows it
+                    String href = element.attr("href").strip();
+                    String lower = href.toLowerCase(Locale.ROOT);
+                    if ((lower.startsWith("http://") || lower.startsWith("https://")) && href.length() <= 500
+                            && !element.text().contains(href.replaceFirst("(?i)^https?://", ""))) {
+                        write(" <" + href + ">");
+                    }
+                }
+                case "p" -> block(isOutlookParagraph(element) ? 1 : 2);
+                default -> {
+                    if (PARAGRAPHS.contains(name)) {
+                        block(2);
+                    } else if (LINES.contains(name)) {
+                        block(1);
+                    }
+                }
+            }
+            return FilterResult.CONTINUE;
+        }
+
+        /** Outlook writes every line as {@code <p class=MsoNormal>} with no margin: one line each, not paragraphs. */
+        private static boolean isOutlookParagraph(Element element) {
+            return element.className().contains("MsoNormal");
+        }
+
+        private void block(int count) {
+            if (lineStarted || out.length() > 0) {
+                breaks = Math.max(breaks, count);
+            }
+        }
+
+        private void lineBreak() {
+            if (lineStarted) {
+                breaks = Math.max(breaks, 1);
+                lineStarted = false;
+            } else {
+                breaks = Math.min(2, breaks + 1);
+            }
+            space = false;
+        }
+
+        private void write(String text) {
+            if (preformatted > 0) {
+                String[] lines = text.split("\r?\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    if (i > 0) {
+                        newLine();
+                        lineStarted = false;
+                    }
+                    if (!lines[i].isEmpty()) {
+                        startText();
+                        out.append(lines[i]);
+                    }
+                }
+                return;
+            }
+            int i = 0;
+            int length = text.length();
+            while (i < length) {
+                char c = text.charAt(i);
+                if (isSpace(c)) {
+                    space = lineStarted;
+                    i++;
+                    continue;
+                }
+                int end = i;
+                while (end < length && !isSpace(text.charAt(end))) {
+                    end++;
+                }
+                startText();
+                if (space) {
+                    out.append(' ');
+                }
+                out.append(text, i, end);
+                space = false;
+                i = end;
+            }
+        }
+
+        private static boolean isSpace(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u00A0';
+        }
+
+        /** Pays the owed line breaks and starts a line with its quote marks. */
+        private void startText() {
+            if (breaks > 0 && out.length() > 0) {
+                for (int b = 0; b < breaks; b++) {
+                    newLine();
+                }
+                lineStarted = false;
+                space = false;
+            }
+            breaks = 0;
+            if (!lineStarted) {
+                for (int q = 0; q < quoteDepth; q++) {
+                    out.append("> ");
+                }
+                lineStarted = true;
+                space = false;
+            }
+        }
+
+        private void newLine() {
+            int end = out.length();
+            while (end > 0 && out.charAt(end - 1) == ' ') {
+                end--;
+            }
+            out.setLength(end);
+            out.append('\n');
+        }
+
+        String result() {
+            return out.toString().strip();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.casebridge.channel.email;
+
+import jakarta.mail.PasswordAuthentication;
+import org.apache.camel.component.mail.MailAuthenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.Properties;
+
+/**
+ * What the outbox's smtp/smtps endpoint in {@code routes/case-replies-to-customer.yaml} refers to by name: the login
+ * ({@code #outboxAuthenticator}) and the TLS and timeout settings ({@code #outboxMailProperties}), both from
+ * {@code casebridge.email.outbox}.
+ * <p>
+ * The login is a bean rather than {@code username=}/{@code password=} in the endpoint URI: a password then never
+ * needs URI escaping, never shows in an endpoint URI (Hawtio, logs), and a {@code password-file} is read at every
+ * connection, so a rotated secret is picked up without a restart.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OutboxProperties.class)
+class OutboxConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxConfiguration.class);
+
+    @Bean
+    MailAuthenticator outboxAuthenticator(OutboxProperties outbox) {
+        outbox.validate();
+        return new MailAuthenticator() {
+            @Override
+            public PasswordAuthentication getPasswordAuthentication() {
+                // no username: camel-mail then sets mail.<protocol>.auth=false and connects without logging in
+                return outbox.hasLogin() ? new PasswordAuthentication(outbox.getUsername(), outbox.resolvePassword())
+                        : new PasswordAuthentication(null, null);
+            }
+        };
+    }
+
+    @Bean
+    Properties outboxMailProperties(OutboxProperties outbox) {
+        outbox.validate();
+        String prefix = "mail." + outbox.getProtocol() + ".";
+        Properties properties = new Properties();
+        properties.setProperty(prefix + "connectiontimeout", String.valueOf(outbox.getConnectTimeout().toMillis()));
+        properties.setProperty(prefix + "timeout", String.valueOf(outbox.getReadTimeout().toMillis()));
+        properties.setProperty(prefix + "writetimeout", String.valueOf(outbox.getReadTimeout().toMillis()));
+        if (outbox.isStarttls()) {
+            // required, not just enabled: a relay that stops offering STARTTLS must not get the mail in clear text
+            properties.setProperty(prefix + "starttls.enable", "true");
+            properties.setProperty(prefix + "starttls.required", "true");
+        }
+        if (outbox.isStarttls() || "smtps".equals(outbox.getProtocol())) {
+            properties.setProperty(prefix + "ssl.checkserveridentity", "true");
+        }
+        LOG.info("Outbox: {}://{}:{}{}, from {}{}", outbox.getProtocol(), outbox.getHost(), outbox.getPort(),
+                outbox.isStarttls() ? " (STARTTLS required)" : "", outbox.getFromAddress(),
+                outbox.hasLogin() ? ", login " + outbox.getUsername() : ", no login");
+        return properties;
+    }
+}

@@ -1,0 +1,203 @@
+package org.casebridge.channel.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.Flags;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.TransportConnector;
+import org.casebridge.cases.CaseSchema;
+import org.casebridge.cases.ThreadIndex;
+import org.casebridge.support.BridgeTest;
+import org.casebridge.support.BrokerProbe;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The email channel against a real mail server (the sandbox GreenMail) and the real broker and database. */
+class EmailInboxTests extends BridgeTest {
+
+    private static final String QUEUE = "casebridge.cases.new";
+    private static final String SUPPORT = "support@casebridge.local";
+
+    @Autowired
+    EmailSandbox sandbox;
+    @Autowired
+    BrokerService broker;
+    @Autowired
+    CaseSchema schema;
+    @Autowired
+    ObjectMapper mapper;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    BrokerProbe probe;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        probe = new BrokerProbe(broker);
+        probe.drain(QUEUE);
+    }
+
+    private GreenMail greenMail() {
+        return sandbox.greenMail();
+    }
+
+    private String send(String from, String subject, String text, String inReplyTo, String... extraHeaders) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(infrastructure.smtp()));
+        Session session = Session.getInstance(props);
+        String messageId = "<" + UUID.randomUUID() + "@tenant.example.org>";
+        MimeMessage message = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+        message.setFrom(new InternetAddress(from));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(SUPPORT));
+        message.setSubject(subject, "UTF-8");
+        message.setText(text, "UTF-8");
+        if (inReplyTo != null) {
+            message.setHeader("In-Reply-To", inReplyTo);
+            message.setHeader("References", inReplyTo);
+        }
+        for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+            message.setHeader(extraHeaders[i], extraHeaders[i + 1]);
+        }
+        Transport.send(message);
+        return messageId;
+    }
+
+    /** Receives the queue's email cases until the one for {@code messageId} has come; fails if it comes twice. */
+    private JsonNode awaitCase(String messageId) throws Exception {
+        String externalId = ThreadIndex.normaliseRef(messageId);
+        JsonNode found = null;
+        for (int attempt = 0; attempt < 30 && found == null; attempt++) {
+            for (jakarta.jms.Message m : probe.receive(QUEUE, "CasebridgeChannel = 'email'", 1000)) {
+                JsonNode json = mapper.readTree(((TextMessage) m).getText());
+                if (externalId.equals(json.at("/source/externalId").asText())) {
+                    assertThat(found).as("published once").isNull();
+                    assertThat(schema.violations(json)).isEmpty();
+                    found = json;
+                }
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("no case for " + messageId);
+        }
+        return found;
+    }
+
+    @Test
+    void mailBecomesCaseAndIsMarkedSeenOnlyAfterwards() throws Exception {
+        String messageId = send("Amira Hassan <amira@example.org>", "Boiler broken", "No hot water since yesterday.", null);
+
+        JsonNode value = awaitCase(messageId);
+
+        assertThat(value.get("channel").asText()).isEqualTo("email");
+        assertThat(value.at("/customer/email").asText()).isEqualTo("amira@example.org");
+        assertThat(value.at("/customer/displayName").asText()).isEqualTo("Amira Hassan");
+        assertThat(value.get("subject").asText()).isEqualTo("Boiler broken");
+        assertThat(value.at("/body/text").asText()).contains("No hot water since yesterday.");
+        assertThat(value.at("/thread/method").asText()).isEqualTo("new");
+        assertThat(value.at("/source/system").asText()).isEqualTo("mailbox:support");
+        assertThat(value.at("/source/rawRef").asText()).startsWith("raw/");
+        awaitSeen(messageId);
+    }
+
+    @Test
+    void replyJoinsItsCaseByHeaderAndByToken() throws Exception {
+        String first = send("tenant@example.org", "Mould in the bathroom", "There is mould on the ceiling.", null);
+        String caseId = awaitCase(first).get("caseId").asText();
+
+        String second = send("tenant@example.org", "Re: Mould in the bathroom", "It is getting worse.", first);
+        JsonNode reply = awaitCase(second);
+        assertThat(reply.get("caseId").asText()).isEqualTo(caseId);
+        assertThat(reply.at("/thread/method").asText()).isEqualTo("header");
+        assertThat(reply.at("/thread/confidence").asDouble()).isEqualTo(1.0);
+
+        String third = send("tenant@example.org", "Photos [" + caseId + "]", "Photos attached later.", null);
+        JsonNode byToken = awaitCase(third);
+        assertThat(byToken.get("caseId").asText()).isEqualTo(caseId);
+        assertThat(byToken.at("/thread/method").asText()).isEqualTo("token");
+    }
+
+    @Test
+    void strangerUsingAnotherCasesTokenOpensAPossiblyRelatedCase() throws Exception {
+        String first = send("tenant@example.org", "Broken window", "The window in the kitchen is broken.", null);
+        String caseId = awaitCase(first).get("caseId").asText();
+
+        String stranger = send("neighbour@example.net", "About [" + caseId + "]", "I live next door.", first);
+        JsonNode other = awaitCase(stranger);
+
+        assertThat(other.get("caseId").asText()).isNotEqualTo(caseId);
+        assertThat(other.at("/thread/method").asText()).isEqualTo("new");
+        assertThat(other.at("/thread/possiblyRelatedTo").asText()).isEqualTo(caseId);
+    }
+
+    @Test
+    void autoReplyThatMatchesNoCaseOpensNone() throws Exception {
+        long before = jdbc.queryForObject("select count(*) from cb_case", Long.class);
+        String id = send("holiday@example.org", "Out of office", "I am away until Monday.", null, "Auto-Submitted", "auto-replied");
+
+        awaitSeen(id);
+        assertThat(jdbc.queryForObject("select count(*) from cb_case", Long.class)).isEqualTo(before);
+        assertThat(jdbc.queryForObject("select count(*) from cb_rejection where problem_type = 'urn:casebridge:problem:unmatched-auto-reply'",
+                Long.class)).isPositive();
+        assertThat(probe.count(QUEUE, null)).isZero();
+    }
+
+    @Test
+    void messageLeftPendingByABrokerOutageBecomesExactlyOneCase() throws Exception {
+        TransportConnector connector = broker.getTransportConnectors().get(0);
+        connector.stop();
+        String id;
+        try {
+            id = send("tenant@example.org", "Leak", "Water through the ceiling.", null);
+            // the route fails to publish; the mail stays unseen and is read again after a back-off
+            Thread.sleep(1500);
+            assertThat(isSeen(id)).isFalse();
+        } finally {
+            connector.start();
+        }
+        JsonNode value = awaitCase(id);
+        awaitSeen(id);
+        assertThat(jdbc.queryForObject("select count(*) from cb_message where external_id = ?", Integer.class,
+                ThreadIndex.normaliseRef(id))).isEqualTo(1);
+        assertThat(probe.count(QUEUE, "CasebridgeCaseId = '" + value.get("caseId").asText() + "'")).isZero();
+    }
+
+    private boolean isSeen(String messageId) throws Exception {
+        for (MimeMessage m : greenMail().getReceivedMessagesForDomain("casebridge.local")) {
+            if (messageId.equals(m.getMessageID())) {
+                return m.isSet(Flags.Flag.SEEN);
+            }
+        }
+        return false;
+    }
+
+    private void awaitSeen(String messageId) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (isSeen(messageId)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(messageId + " never marked seen");
+    }
+}
