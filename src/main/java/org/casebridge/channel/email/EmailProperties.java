@@ -74,8 +74,11 @@ public class EmailProperties {
         private boolean idle = true;
         /** Fallback polling interval (no IDLE, or POP3). */
         private Duration pollInterval = Duration.ofSeconds(30);
-        /** IDLE is renewed this often, so neither the server nor a NAT box drops the quiet connection. */
-        private Duration idleRefresh = Duration.ofMinutes(4);
+        /**
+         * IDLE is renewed this often, so neither the server nor a NAT box drops the quiet connection, and a server
+         * that does not report mail arriving just as IDLE starts is asked again.
+         */
+        private Duration idleRefresh = Duration.ofMinutes(1);
         /** seen (IMAP only), move (IMAP only, to processed-folder) or delete. */
         private AfterProcessing afterProcessing = AfterProcessing.SEEN;
         private String processedFolder = "Processed";

@@ -87,8 +87,10 @@ class MailboxConsumer extends DefaultConsumer {
                 connect();
                 backoff = 1000;
                 while (running) {
-                    drain();
-                    waitForMail();
+                    int count = drain();
+                    if (!mailbox.isImap() || !arrivedSince(count)) {
+                        waitForMail();
+                    }
                 }
             } catch (Exception e) {
                 if (!running) {
@@ -146,8 +148,23 @@ class MailboxConsumer extends DefaultConsumer {
         return mailbox.isIdle() && store instanceof IMAPStore imap && imap.hasCapability("IDLE");
     }
 
-    /** Hands every unprocessed mail to the route, oldest first. */
-    private void drain() throws Exception {
+    /**
+     * Whether mail arrived while the last batch was processed: a NOOP makes the server report its message count,
+     * so a mail that came in just before IDLE starts is not left waiting for the next one.
+     */
+    private boolean arrivedSince(int count) throws MessagingException {
+        if (folder instanceof IMAPFolder imap) {
+            imap.doCommand(protocol -> {
+                protocol.simpleCommand("NOOP", null);
+                return null;
+            });
+            return count < 0 || imap.getMessageCount() != count;
+        }
+        return false;
+    }
+
+    /** Hands every unprocessed mail to the route, oldest first; returns the folder's message count afterwards. */
+    private int drain() throws Exception {
         if (!mailbox.isImap()) {
             // POP3 has one folder and no flags: open it, read all, delete on close
             Folder pop = store.getFolder("INBOX");
@@ -159,15 +176,20 @@ class MailboxConsumer extends DefaultConsumer {
                 folder = null;
                 pop.close(true);
             }
-            return;
+            return 0;
         }
+        // the count before the search: anything the server reports beyond it afterwards arrived meanwhile (a stale,
+        // low count only costs one more search)
+        int countBefore = folder.getMessageCount();
         Message[] pending = mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.SEEN
                 ? folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))
                 : folder.getMessages();
         handleAll(pending);
         if (mailbox.getAfterProcessing() != EmailProperties.AfterProcessing.SEEN && pending.length > 0) {
             folder.expunge();
+            return -1; // the count changed by our own expunge: search once more
         }
+        return countBefore;
     }
 
     private void handleAll(Message[] messages) throws Exception {

@@ -182,6 +182,43 @@ class EmailInboxTests extends BridgeTest {
         assertThat(probe.count(QUEUE, "CasebridgeCaseId = '" + value.get("caseId").asText() + "'")).isZero();
     }
 
+    @Test
+    void poisonedMailAmongTenGoodOnesBecomesOneRejectionAndTenCases() throws Exception {
+        probe.drain("casebridge.email-inbox-to-case.dlq");
+        List<String> good = new java.util.ArrayList<>();
+        String poisoned = null;
+        for (int i = 0; i < 11; i++) {
+            if (i == 5) {
+                poisoned = send("tenant" + i + "@example.org", "Poison", "A header no mailer should write.", null,
+                        "X-Poison", "x".repeat(70_000));
+            } else {
+                good.add(send("tenant" + i + "@example.org", "Repair " + i, "Please fix item " + i + ".", null));
+            }
+        }
+
+        java.util.Set<String> cases = new java.util.HashSet<>();
+        for (int attempt = 0; attempt < 30 && cases.size() < good.size(); attempt++) {
+            for (jakarta.jms.Message m : probe.receive(QUEUE, "CasebridgeChannel = 'email'", 1000)) {
+                JsonNode json = mapper.readTree(((TextMessage) m).getText());
+                assertThat(schema.violations(json)).isEmpty();
+                cases.add(json.at("/source/externalId").asText());
+            }
+        }
+        assertThat(cases).containsExactlyInAnyOrderElementsOf(good.stream().map(ThreadIndex::normaliseRef).toList());
+        List<jakarta.jms.Message> dead = probe.receive("casebridge.email-inbox-to-case.dlq", null, 5000);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getStringProperty("CasebridgeRejectionType")).startsWith("urn:casebridge:problem:")
+                .isIn("urn:casebridge:problem:header-field-too-long", "urn:casebridge:problem:line-too-long");
+        assertThat(dead.get(0).getStringProperty("CasebridgeFailureReason")).isNotBlank();
+        String rawRef = jdbc.queryForObject("select raw_ref from cb_rejection where rejection_id = ?", String.class,
+                dead.get(0).getStringProperty("CasebridgeRejectionId"));
+        assertThat(rawRef).startsWith("raw/");
+        awaitSeen(poisoned);
+        for (String id : good) {
+            awaitSeen(id);
+        }
+    }
+
     private boolean isSeen(String messageId) throws Exception {
         for (MimeMessage m : greenMail().getReceivedMessagesForDomain("casebridge.local")) {
             if (messageId.equals(m.getMessageID())) {
