@@ -1,6 +1,7 @@
 package org.casebridge;
 
 import org.casebridge.channel.email.EmailProperties;
+import org.casebridge.cli.NormaliseCommand;
 import org.casebridge.ops.CasebridgeProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,6 +13,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 public class CasebridgeApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("normalise")) {
+            System.exit(NormaliseCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         SpringApplication.run(CasebridgeApplication.class, args);
     }
 }
