@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.casebridge.ops.ApiClients;
 import org.casebridge.ops.RejectedRequestException;
 import org.casebridge.store.BlobStore;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,10 +44,12 @@ public class CaseStore {
     private final CaseSchema schema;
     private final Duration idempotencyKeyRetention;
     private final ThreadIndex threads;
+    private final ApiClients clients;
 
     public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention) {
+                     ApiClients clients, @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention) {
         this.threads = threads;
+        this.clients = clients;
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
@@ -209,15 +212,17 @@ public class CaseStore {
     }
 
     /**
-     * Route step for {@code GET /api/v1/cases/{caseId}}: the case as JSON in the body, or a 404 problem. A client only
-     * sees the cases it opened.
+     * Route step for {@code GET /api/v1/cases/{caseId}}: the case as JSON in the body, or a 404 problem. A back-office
+     * client ({@code trusted-identity}) sees every case; a web form only the cases it opened.
      */
     public void lookup(Exchange exchange) {
         Message message = exchange.getMessage();
         String caseId = message.getHeader("caseId", String.class);
         String normalised = caseId == null ? null : caseId.strip().toUpperCase(java.util.Locale.ROOT);
+        String clientId = message.getHeader(CaseHeaders.CLIENT_ID, String.class);
+        boolean seesAll = clients.byId(clientId).map(ApiClients.ApiClient::trustedIdentity).orElse(false);
         Optional<Map<String, Object>> found = CaseIds.isCaseId(normalised)
-                ? findCase(normalised, message.getHeader(CaseHeaders.CLIENT_ID, String.class)) : Optional.empty();
+                ? findCase(normalised, seesAll ? null : clientId) : Optional.empty();
         Map<String, Object> view = found.orElseThrow(() -> new RejectedRequestException(404, "case-not-found", "Case not found",
                 "No case '" + caseId + "' is visible to this client."));
         try {

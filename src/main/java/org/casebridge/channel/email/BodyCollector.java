@@ -43,6 +43,8 @@ final class BodyCollector {
     private final int[] partsSeen;
     private final List<String> texts = new ArrayList<>();
     private String html;
+    /** Only the first HTML body part becomes {@code body.html}, even when it was refused as too deep. */
+    private boolean htmlSeen;
 
     /** A collector for a top-level message with the given header charset hint. */
     BodyCollector(MimeTreeReader reader, EmailLimits limits, Charset hint) {
@@ -238,8 +240,10 @@ final class BodyCollector {
             if (textWanted) {
                 texts.add(normaliseLineBreaks(HtmlBodies.text(document)));
             }
-            if (html == null) {
-                html = normaliseLineBreaks(HtmlBodies.sanitise(document));
+            if (html == null && !htmlSeen) {
+                htmlSeen = true;
+                String sanitised = HtmlBodies.sanitise(document);
+                html = sanitised == null ? null : normaliseLineBreaks(sanitised);
             }
             return;
         }

@@ -11,7 +11,8 @@ package org.casebridge.channel.email;
  * @param maxNestingDepth   levels of multiparts and embedded messages inside each other
  * @param maxHeaderCount    header fields per header
  * @param maxHeaderLength   characters in one (folded) header field
- * @param maxLineLength     characters in one line anywhere in the message
+ * @param maxLineLength     characters in one header line (mime4j checks lines while it reads headers and
+ *                          boundaries; body lines are bounded by the message size)
  */
 public record EmailLimits(long maxMessageSize, long maxAttachmentSize, int maxAttachments, int maxParts,
                           int maxNestingDepth, int maxHeaderCount, int maxHeaderLength, int maxLineLength) {
@@ -25,10 +26,10 @@ public record EmailLimits(long maxMessageSize, long maxAttachmentSize, int maxAt
 
     /**
      * Defaults sized for a customer mailbox: 25 MB is what the large providers let a sender send, attachments up to
-     * 20 MB. Lines may be far longer than RFC 5322's 998 characters (unwrapped HTML and base64 are common), so the
-     * line limit only stops pathological input; References in long threads make header fields of several kilobytes.
+     * 20 MB. Header lines may be far longer than RFC 5322's 998 characters (mailers that do not fold References in
+     * long threads), so the line limit only stops pathological input, as does 64 KB for one folded field.
      */
     public static EmailLimits defaults() {
-        return new EmailLimits(25L * 1024 * 1024, 20L * 1024 * 1024, 50, 500, 24, 1000, 64 * 1024, 100_000);
+        return new EmailLimits(25L * 1024 * 1024, 20L * 1024 * 1024, 50, 500, 24, 1000, 64 * 1024, 32 * 1024);
     }
 }

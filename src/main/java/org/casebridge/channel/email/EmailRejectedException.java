@@ -1,9 +1,11 @@
 package org.casebridge.channel.email;
 
 /**
- * An email that cannot become a case: over a size limit or unreadable. {@link #reason()} is a stable slug for the
- * rejection record and metrics ({@code message-too-large}, {@code attachment-too-large}, ...), {@link #detail()}
- * a sentence for people.
+ * An email that cannot become a case: over a limit or unreadable. {@link #reason()} is a stable slug for the
+ * rejection record and metrics, {@link #detail()} a sentence for people. The reasons: {@code empty-message},
+ * {@code message-too-large}, {@code attachment-too-large}, {@code too-many-attachments}, {@code too-many-parts},
+ * {@code nesting-too-deep}, {@code too-many-header-fields}, {@code header-field-too-long}, {@code line-too-long}
+ * and {@code unreadable-message} (a structure or content no parser could read).
  */
 public class EmailRejectedException extends RuntimeException {
 

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class HeaderValues {
 
     private static final Pattern ANGLE_ID = Pattern.compile("<([^<>]*)>");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]+");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}+");
     /** Earliest and latest instants a Date header may give; outside them it is junk (and unprintable as yyyy). */
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -115,7 +115,7 @@ final class HeaderValues {
                 if (address == null || address.isBlank()) {
                     continue;
                 }
-                result.add(new EmailAddress(display(mailbox.getName()), address.strip()));
+                result.add(new EmailAddress(display(mailbox.getName()), CONTROL.matcher(address).replaceAll("").strip()));
             }
         }
         return result;
@@ -154,7 +154,7 @@ final class HeaderValues {
             Matcher matcher = ANGLE_ID.matcher(value);
             boolean found = false;
             while (matcher.find()) {
-                String id = matcher.group(1).replaceAll("\\s+", "");
+                String id = CONTROL.matcher(matcher.group(1).replaceAll("\\s+", "")).replaceAll("");
                 if (!id.isEmpty()) {
                     ids.add(id);
                     found = true;
@@ -164,7 +164,7 @@ final class HeaderValues {
                 // mailers that forget the brackets separate ids by blanks or commas
                 for (String token : value.split("[\\s,]+")) {
                     if (token.contains("@")) {
-                        ids.add(token);
+                        ids.add(CONTROL.matcher(token).replaceAll(""));
                     }
                 }
             }

@@ -18,21 +18,25 @@ import java.util.Set;
  * HTML bodies with jsoup: readable plain text (paragraphs, line breaks, list items and quotes kept, quotes marked
  * with {@code > } so that quoted history can be told from the new text) and a sanitised copy of the HTML.
  * <p>
- * jsoup's parser and traversal are iterative, so deeply nested HTML costs time in proportion to its size and
- * never the stack.
+ * jsoup's parser and traversal are iterative, so deeply nested HTML never exhausts the stack, and the text costs
+ * time in proportion to its size; only sanitising is refused beyond {@link #MAX_DEPTH} levels.
  */
 final class HtmlBodies {
 
     /**
      * jsoup's relaxed list (formatting, lists, tables, links, images) without any way to load remote content:
      * images only by {@code cid:} (the message's own inline parts), no style attributes or elements, no scripts,
-     * event handlers, forms, frames or base URLs; links open nothing by themselves.
+     * event handlers, forms, frames or base URLs, no relative links; links carry {@code rel="nofollow noopener
+     * noreferrer"}.
      */
     private static final Safelist SAFELIST = Safelist.relaxed()
             .addTags("hr", "s", "del", "ins", "mark", "abbr", "address", "figure", "figcaption", "center")
             .removeProtocols("img", "src", "http", "https")
             .addProtocols("img", "src", "cid")
             .addEnforcedAttribute("a", "rel", "nofollow noopener noreferrer");
+
+    /** Marketing mail nests tables some 30 to 60 levels deep; far beyond that is hostile. */
+    static final int MAX_DEPTH = 512;
 
     /** Never shown by a mail client (scripts do not run there, so noscript content is shown and kept). */
     private static final Set<String> SKIPPED = Set.of("head", "script", "style", "title", "template",
@@ -51,14 +55,33 @@ final class HtmlBodies {
         return Jsoup.parse(html);
     }
 
-    /** The sanitised body HTML; call after {@link #text(Document)}, it changes the document. */
+    /**
+     * The sanitised body HTML, or null for HTML nested deeper than {@value #MAX_DEPTH} levels: jsoup's Cleaner takes
+     * time in proportion to depth for every element, no mail client renders such HTML either, and its text is
+     * kept in {@code body.text}. Call after {@link #text(Document)}, it changes the document.
+     */
     static String sanitise(Document document) {
+        if (depth(document) > MAX_DEPTH) {
+            return null;
+        }
         // the Cleaner keeps the text of elements it drops: text that was never shown (a stray <title> in the body,
         // style sheets) must go with its element
         document.select(UNSHOWN).remove();
         Document clean = new Cleaner(SAFELIST).clean(document);
         clean.outputSettings().prettyPrint(false).escapeMode(Entities.EscapeMode.base);
         return clean.body().html();
+    }
+
+    private static int depth(Document document) {
+        int[] max = {0};
+        NodeTraversor.filter(new NodeFilter() {
+            @Override
+            public FilterResult head(Node node, int depth) {
+                max[0] = Math.max(max[0], depth);
+                return depth > MAX_DEPTH ? FilterResult.STOP : FilterResult.CONTINUE;
+            }
+        }, document);
+        return max[0];
     }
 
     /** Readable text of the document's body. */
@@ -97,8 +120,8 @@ final class HtmlBodies {
                 case "br" -> lineBreak();
                 case "li" -> {
                     block(1);
-                    write("- ");
-                    space = false;
+                    write("-");
+                    space = true;
                 }
                 case "blockquote" -> {
                     block(2);
@@ -254,8 +277,13 @@ final class HtmlBodies {
             out.append('\n');
         }
 
+        /** The text without leading line breaks and trailing blanks; leading spaces of preformatted text stay. */
         String result() {
-            return out.toString().strip();
+            int start = 0;
+            while (start < out.length() && out.charAt(start) == '\n') {
+                start++;
+            }
+            return out.substring(start).stripTrailing();
         }
     }
 }

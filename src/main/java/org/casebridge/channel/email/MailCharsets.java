@@ -140,7 +140,61 @@ final class MailCharsets {
         if (charset.equals(StandardCharsets.UTF_8)) {
             return stripBom(new String(bytes, StandardCharsets.UTF_8));
         }
-        return new String(bytes, charset);
+        return decodeWith(bytes, charset);
+    }
+
+    private static String decodeWith(byte[] bytes, Charset charset) {
+        return isJdkCharset(charset) ? new String(bytes, charset) : decodeCarefully(bytes, charset);
+    }
+
+    /** The JDK's own decoders replace what they cannot read; others (jutf7 among them) are not trusted to. */
+    private static boolean isJdkCharset(Charset charset) {
+        Module module = charset.getClass().getModule();
+        return module.isNamed() && (module.getName().startsWith("java.") || module.getName().startsWith("jdk."));
+    }
+
+    /**
+     * jutf7's decoder reports some broken base64 runs even when asked to replace them, which {@code new String}
+     * turns into a {@code java.lang.Error}: such decoders are driven directly here, and text they cannot decode is
+     * shown as sent.
+     */
+    private static String decodeCarefully(byte[] bytes, Charset charset) {
+        try {
+            String text = charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return withoutLoneSurrogates(text);
+        } catch (CharacterCodingException | RuntimeException e) {
+            return new String(bytes, WINDOWS_1252);
+        }
+    }
+
+    /**
+     * UTF-7's base64 runs carry raw UTF-16 units, so a broken run can leave half a surrogate pair, which no UTF-8
+     * consumer (broker, database) could store: it becomes U+FFFD like any other undecodable input.
+     */
+    static String withoutLoneSurrogates(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            boolean lone = Character.isSurrogate(c);
+            if (lone && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(lone ? '\uFFFD' : c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /**
@@ -158,7 +212,7 @@ final class MailCharsets {
         if (utf8 != null) {
             return stripBom(utf8);
         }
-        return new String(bytes, hint != null ? hint : WINDOWS_1252);
+        return hint != null ? decodeWith(bytes, hint) : new String(bytes, WINDOWS_1252);
     }
 
     static boolean isAscii(byte[] bytes) {

@@ -21,7 +21,7 @@ import java.util.Deque;
 
 /**
  * Parses the bytes of one message into a tree of {@link MimePart}s with mime4j's streaming parser, within the
- * configured limits: too many or too long header fields, over-long lines, too many parts or too deep nesting end
+ * configured limits: too many or too long header fields, over-long header lines, too many parts or too deep nesting end
  * in an {@link EmailRejectedException}, never in a parser exception or an exhausted stack.
  * <p>
  * Embedded messages (message/rfc822) are not parsed in place: their bytes are kept whole, because they are

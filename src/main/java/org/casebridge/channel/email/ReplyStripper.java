@@ -54,6 +54,10 @@ final class ReplyStripper {
             "To|Subject|An|Betreff|À|A|Objet|Para|Asunto|Aan|Onderwerp|Oggetto|Till|Ämne|Til|Emne|Do"
                     + "|Temat|Komu|Předmět|Кому|Тема|Vastaanottaja|Aihe|Címzett|Tárgy|Kime|Konu|收件人|主题|主旨"
                     + "|宛先|件名|받는 사람|제목");
+    /** "Anna wrote:" without a date, accepted only right before a quote. */
+    private static final Pattern WRITER_VERB = Pattern.compile(
+            "\\b(wrote|writes|schrieb|écrit|escribió|schreef|scritto|escreveu|skrev)\\s*:\\s*$",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     private static final Pattern RULE = Pattern.compile("^\\s*[_\\-=]{10,}\\s*$");
 
     /** Lines mobile and webmail clients append in place of a signature. */
@@ -135,15 +139,17 @@ final class ReplyStripper {
             if (isBlank(line) || line.length() > MAX_ATTRIBUTION * 2) {
                 continue;
             }
-            if (SEPARATOR.matcher(line).matches() || isAttribution(line)) {
+            // cheap tests first: the patterns run on a line only when its first or last character allows a match
+            if (startsLikeRule(line) && SEPARATOR.matcher(line).matches() || endsWithColon(line) && isAttribution(line)) {
                 return i;
             }
             // Gmail wraps long attributions: "On Mon, 1 Jan 2024 at 10:00, Anna Example <" / "anna@example.org> wrote:"
-            if (i + 1 < lines.length && !isQuoted(line) && isAttribution(line.stripTrailing() + " " + lines[i + 1].strip())
-                    && !isAttribution(lines[i + 1])) {
+            if (i + 1 < lines.length && endsWithColon(lines[i + 1]) && !isQuoted(line)
+                    && line.length() + lines[i + 1].length() <= MAX_ATTRIBUTION
+                    && isAttribution(line.stripTrailing() + " " + lines[i + 1].strip()) && !isAttribution(lines[i + 1])) {
                 return i;
             }
-            if (HEADER_FROM.matcher(line).matches() && isHeaderBlock(lines, i)) {
+            if (hasEarlyColon(line) && HEADER_FROM.matcher(line).matches() && isHeaderBlock(lines, i)) {
                 return precededByRule(lines, i);
             }
         }
@@ -155,6 +161,34 @@ final class ReplyStripper {
         return line.length() <= MAX_ATTRIBUTION && (hasDigit(line) || line.contains("@"))
                 && (ATTRIBUTION_EN.matcher(line).matches() || ATTRIBUTION_OTHER.matcher(line).matches()
                 || ATTRIBUTION_CJK.matcher(line).matches());
+    }
+
+    private static boolean endsWithColon(String line) {
+        int end = line.length() - 1;
+        while (end >= 0 && Character.isWhitespace(line.charAt(end))) {
+            end--;
+        }
+        return end >= 0 && (line.charAt(end) == ':' || line.charAt(end) == '：');
+    }
+
+    private static boolean startsLikeRule(String line) {
+        int start = 0;
+        while (start < line.length() && Character.isWhitespace(line.charAt(start))) {
+            start++;
+        }
+        return start < line.length() && "-_=*".indexOf(line.charAt(start)) >= 0;
+    }
+
+    /** A quoted header names its field in the first few characters ("*Lähettäjä:*" is among the longest). */
+    private static boolean hasEarlyColon(String line) {
+        int limit = Math.min(line.length(), 24);
+        for (int i = 0; i < limit; i++) {
+            char c = line.charAt(i);
+            if (c == ':' || c == '：') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasDigit(String line) {
@@ -169,7 +203,7 @@ final class ReplyStripper {
     /** Lines ending in a colon that name a writer: a verb of writing, a date, or an address. */
     private static boolean looksLikeAttribution(String line) {
         return line.length() <= MAX_ATTRIBUTION
-                && (isAttribution(line) || line.contains("@") || line.matches("(?i).*\\b(wrote|writes|schrieb|écrit|escribió|schreef|scritto|escreveu|skrev)\\s*:\\s*$"));
+                && (isAttribution(line) || line.contains("@") || WRITER_VERB.matcher(line).find());
     }
 
     /** A From line followed, within the next lines, by a date line and a To or Subject line: a quoted header. */
@@ -200,14 +234,20 @@ final class ReplyStripper {
     }
 
     private static boolean isQuoted(String line) {
-        return line.stripLeading().startsWith(">");
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '>';
+            }
+        }
+        return false;
     }
 
     /** Drops everything from the "-- " delimiter, and device signature lines that end the text. */
     private static void cutSignature(List<String> lines) {
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).stripTrailing();
-            if (line.equals("--") || line.equals("-- ") || lines.get(i).equals("-- ")) {
+            String line = lines.get(i);
+            if (line.length() <= 4 && line.stripTrailing().equals("--")) {
                 lines.subList(i, lines.size()).clear();
                 break;
             }

@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -75,12 +77,13 @@ class EmailCorpusTests {
     static final Map<String, String> outcomes = new TreeMap<>();
 
     @BeforeAll
-    static void corpusIsThere() {
+    static void corpusIsThere() throws IOException {
         boolean present = Files.isDirectory(CORPUS);
         if (!present && isCi()) {
             fail("The mail corpus is missing at " + CORPUS.toAbsolutePath().normalize() + " and CI=true: conformance cannot be skipped");
         }
         assumeTrue(present, "mail corpus not found at " + CORPUS.toAbsolutePath().normalize());
+        assertThat(messages()).as("messages in " + CORPUS).hasSizeGreaterThan(200);
         fixtures = new EmailFixtures(store);
     }
 
@@ -128,6 +131,35 @@ class EmailCorpusTests {
                     assertThat(EXPECTED_REJECTIONS.get(name)).as("unexpected rejection: " + e.getMessage()).isEqualTo(e.reason());
                 }
             });
+        }));
+    }
+
+    /** Damage as a broken relay or disk would: cut short, bytes overwritten with noise or with MIME syntax. */
+    @TestFactory
+    Stream<DynamicTest> damagedMessagesStillBecomeCasesOrRejections() throws IOException {
+        byte[] syntax = "\r\n:;=?<>\"-_ \t=?utf-7?B?+-begin 644 x\n--b--\u0000".getBytes(StandardCharsets.ISO_8859_1);
+        return messages().stream().map(file -> DynamicTest.dynamicTest(name(file), () -> {
+            byte[] original = Files.readAllBytes(file);
+            Random random = new Random(name(file).hashCode());
+            for (int variant = 0; variant < 3; variant++) {
+                byte[] damaged = original.clone();
+                if (variant == 0) {
+                    damaged = Arrays.copyOf(damaged, random.nextInt(damaged.length));
+                } else {
+                    for (int i = 0; i < 1 + random.nextInt(20); i++) {
+                        damaged[random.nextInt(damaged.length)] = variant == 1
+                                ? (byte) random.nextInt(256) : syntax[random.nextInt(syntax.length)];
+                    }
+                }
+                byte[] input = damaged;
+                assertTimeoutPreemptively(PER_MESSAGE, () -> {
+                    try {
+                        fixtures.normalise(input);
+                    } catch (EmailRejectedException e) {
+                        assertThat(e.reason()).isNotBlank();
+                    }
+                });
+            }
         }));
     }
 
