@@ -193,11 +193,23 @@ public class CaseStore {
         if (clientId != null && !clientId.equals(row.get("client_id"))) {
             return Optional.empty();
         }
-        List<JsonNode> messages = jdbc.query(
-                "select payload from cb_message where case_id = ? and delivery_state = ? order by received_at, message_id",
-                (rs, n) -> readTree(rs.getString(1)), caseId, PUBLISHED);
+        // inbound messages once accepted (published); outbound ones whatever their delivery, which is shown beside them
+        List<Map<String, Object>> rowsOfMessages = jdbc.queryForList(
+                "select message_id, direction, payload, delivery_status, delivery_detail from cb_message where case_id = ?"
+                        + " and (delivery_state = ? or direction = 'outbound') order by received_at, message_id", caseId, PUBLISHED);
+        List<JsonNode> messages = rowsOfMessages.stream().map(r -> readTree(String.valueOf(r.get("payload")))).toList();
         if (messages.isEmpty()) {
             return Optional.empty();
+        }
+        List<Map<String, Object>> deliveries = new java.util.ArrayList<>();
+        for (Map<String, Object> r : rowsOfMessages) {
+            if ("outbound".equals(r.get("direction"))) {
+                Map<String, Object> delivery = new LinkedHashMap<>();
+                delivery.put("messageId", r.get("message_id"));
+                delivery.put("status", r.get("delivery_status"));
+                delivery.put("detail", r.get("delivery_detail"));
+                deliveries.add(delivery);
+            }
         }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("caseId", row.get("case_id"));
@@ -208,6 +220,7 @@ public class CaseStore {
         view.put("openedAt", messages.get(0).path("receivedAt").asText());
         view.put("messageCount", messages.size());
         view.put("messages", messages);
+        view.put("deliveries", deliveries);
         return Optional.of(view);
     }
 

@@ -73,7 +73,8 @@ class ReplyReader {
         try {
             reply = read(replies, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
         } catch (RejectedRequestException e) {
-            throw new RejectedMessageException("invalid-reply", e.getMessage(), e);
+            // not as the cause: Camel matches onException on causes too, and would answer an HTTP sender that is not there
+            throw new RejectedMessageException("invalid-reply", e.getMessage());
         }
         List<FieldError> errors = new ArrayList<>(violations(reply.text(), reply.html(), reply.author(), reply.kind(), reply.reference(), QUEUE_KINDS));
         // the reply id becomes the message's primary key: a made-up one could collide with another reply and be dropped

@@ -72,6 +72,7 @@ public class ReplyTranslator {
         // sanitised once, here: the case stores exactly the HTML the customer receives
         String html = reply.html() == null || reply.html().isBlank() ? null : Jsoup.clean(reply.html(), Safelist.basic());
 
+        // a channel without a sender keeps these: the route then fails the reply, and the stored message says why
         String subject = facts.subject();
         Recipients recipients = null;
         CaseThread thread = new CaseThread(ThreadMethod.HEADER, 1.0, null, List.of(), null);

@@ -27,7 +27,6 @@ class OutboxConfiguration {
 
     @Bean
     MailAuthenticator outboxAuthenticator(OutboxProperties outbox) {
-        outbox.validate();
         return new MailAuthenticator() {
             @Override
             public PasswordAuthentication getPasswordAuthentication() {
@@ -40,6 +39,7 @@ class OutboxConfiguration {
 
     @Bean
     Properties outboxMailProperties(OutboxProperties outbox) {
+        // settings that cannot work stop the start here, naming the key (EmailReplySender checks them too)
         outbox.validate();
         String prefix = "mail." + outbox.getProtocol() + ".";
         Properties properties = new Properties();
