@@ -57,6 +57,10 @@ class EmailInboxTests extends BridgeTest {
     }
 
     private String send(String from, String subject, String text, String inReplyTo, String... extraHeaders) throws Exception {
+        return sendTo(SUPPORT, from, subject, text, inReplyTo, extraHeaders);
+    }
+
+    private String sendTo(String to, String from, String subject, String text, String inReplyTo, String... extraHeaders) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
         props.put("mail.smtp.port", String.valueOf(infrastructure.smtp()));
@@ -69,7 +73,7 @@ class EmailInboxTests extends BridgeTest {
             }
         };
         message.setFrom(new InternetAddress(from));
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(SUPPORT));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
         message.setSubject(subject, "UTF-8");
         message.setText(text, "UTF-8");
         if (inReplyTo != null) {
@@ -135,6 +139,38 @@ class EmailInboxTests extends BridgeTest {
         JsonNode byToken = awaitCase(third);
         assertThat(byToken.get("caseId").asText()).isEqualTo(caseId);
         assertThat(byToken.at("/thread/method").asText()).isEqualTo("token");
+    }
+
+    @Test
+    void mailToTheTokenisedReplyAddressJoinsItsCase() throws Exception {
+        String first = send("tenant@example.org", "Fence", "The fence blew down.", null);
+        String caseId = awaitCase(first).get("caseId").asText();
+
+        String byAddress = sendTo("support+" + caseId.toLowerCase() + "@casebridge.local", "tenant@example.org", "more",
+                "It is blocking the path.", null);
+        JsonNode joined = awaitCase(byAddress);
+
+        assertThat(joined.get("caseId").asText()).isEqualTo(caseId);
+        assertThat(joined.at("/thread/method").asText()).isEqualTo("address");
+    }
+
+    @Test
+    void acknowledgementsToOneSenderAreRateLimited() throws Exception {
+        String sender = "busy-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        for (int i = 0; i < 5; i++) {
+            awaitCase(send(sender, "New problem " + i, "Problem number " + i + ".", null));
+        }
+        Thread.sleep(1500);
+        assertThat(jdbc.queryForObject("select count(*) from cb_acknowledgement where recipient = ?", Integer.class, sender))
+                .as("acknowledgement.max-per-sender").isEqualTo(3);
+        long acknowledgements = java.util.Arrays.stream(greenMail().getReceivedMessages()).filter(m -> {
+            try {
+                return m.getAllRecipients()[0].toString().contains(sender);
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+        assertThat(acknowledgements).isEqualTo(3);
     }
 
     @Test
