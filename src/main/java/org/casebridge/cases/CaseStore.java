@@ -36,6 +36,11 @@ import java.util.Optional;
 public class CaseStore {
 
     static final String PENDING = "pending";
+    /**
+     * How long a pending message counts as being published by someone else (two instances reading one mailbox,
+     * a client's concurrent retry) rather than left behind by a failure or a crash: publishing takes milliseconds.
+     */
+    static final Duration IN_FLIGHT = Duration.ofSeconds(5);
     static final String PUBLISHED = "published";
 
     private final JdbcTemplate jdbc;
@@ -124,7 +129,7 @@ public class CaseStore {
             recordThreading(value);
             if (key != null) {
                 jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
-                        + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(value.receivedAt()));
+                        + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(Instant.now()));
             }
         });
     }
@@ -245,12 +250,12 @@ public class CaseStore {
         }
     }
 
-    private record StoredMessage(String caseId, String messageId, String state, String payload) {
+    private record StoredMessage(String caseId, String messageId, String state, String payload, Instant storedAt) {
     }
 
     private Optional<StoredMessage> findByIdempotencyKey(String clientId, String key, String requestHash) {
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "select k.request_sha256, m.case_id, m.message_id, m.delivery_state, m.payload from cb_idempotency_key k"
+                "select k.request_sha256, k.created_at, m.case_id, m.message_id, m.delivery_state, m.payload from cb_idempotency_key k"
                         + " join cb_message m on m.message_id = k.message_id where k.client_id = ? and k.idempotency_key = ?",
                 clientId, key);
         if (rows.isEmpty()) {
@@ -262,10 +267,16 @@ public class CaseStore {
                     "The Idempotency-Key '" + key + "' was already used for a different request body.");
         }
         return Optional.of(new StoredMessage((String) row.get("case_id"), (String) row.get("message_id"),
-                (String) row.get("delivery_state"), String.valueOf(row.get("payload"))));
+                (String) row.get("delivery_state"), String.valueOf(row.get("payload")), instant(row.get("created_at"))));
     }
 
     private void repeat(Message message, StoredMessage previous) {
+        if (PENDING.equals(previous.state()) && previous.storedAt() != null
+                && previous.storedAt().isAfter(Instant.now().minus(IN_FLIGHT))) {
+            // another instance (or a concurrent request) is publishing it right now: come back, don't publish twice
+            throw new MessageInFlightException("Message " + previous.messageId() + " of case " + previous.caseId()
+                    + " is being published by another request; retry shortly.");
+        }
         try {
             message.getExchange().setProperty(CaseHeaders.CASE_PROPERTY, mapper.readValue(previous.payload(), Case.class));
         } catch (JsonProcessingException e) {
@@ -313,6 +324,19 @@ public class CaseStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored case JSON is unreadable", e);
         }
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        if (value instanceof java.time.Instant i) {
+            return i;
+        }
+        return null;
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -6,6 +6,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.jms.JmsEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.MessageInFlightException;
 import org.casebridge.cases.RejectedMessageException;
 import org.casebridge.cases.RejectionStore;
 import org.casebridge.store.RawArchive;
@@ -56,6 +57,20 @@ public class DeadLetters {
     /** Whether the failed exchange is an HTTP request whose sender is still waiting for an answer. */
     public boolean isHttpRequest(Exchange exchange) {
         return exchange.getFromEndpoint() instanceof PlatformHttpEndpoint;
+    }
+
+    /** Whether the failure is only that another request or instance is publishing the same message right now. */
+    public boolean isInFlight(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class) instanceof MessageInFlightException;
+    }
+
+    /**
+     * Route step: hands the failure back to the consumer, which leaves the message at its source to be read again
+     * (the dead letter channel lets a new exception through: {@code deadLetterHandleNewException: false}).
+     */
+    public void rethrow(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        throw caught instanceof RuntimeException runtime ? runtime : new IllegalStateException(caught);
     }
 
     /** Route step: sets the failure headers and {@link CaseHeaders#DEAD_LETTER_QUEUE}. */

@@ -74,6 +74,13 @@ public class HttpAnswers {
                 java.util.List.of(), Map.of("Retry-After", "5")));
     }
 
+    /** {@code 409}: the same request is being processed right now; retry shortly with the same Idempotency-Key. */
+    public void inFlight(Exchange exchange) {
+        problem(exchange, new RejectedRequestException(409, "request-in-progress", "Request in progress",
+                "A request with this Idempotency-Key is being processed right now; retry in a moment to get its result.",
+                java.util.List.of(), Map.of("Retry-After", "1")));
+    }
+
     /** {@code 500}: an unexpected failure after redelivery; nothing was accepted. */
     public void failed(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

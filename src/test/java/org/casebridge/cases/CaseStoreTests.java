@@ -69,6 +69,30 @@ class CaseStoreTests extends BridgeTest {
     }
 
     @Test
+    void samePendingMessageIsInFlightAtFirstAndRepublishedOnceAbandoned() throws Exception {
+        Case value = sample(CaseIds.newCaseId());
+        Exchange first = exchangeFor(value);
+        first.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
+        store.recordInbound(first); // stored, not (yet) published
+
+        Exchange concurrent = exchangeFor(sample(CaseIds.newCaseId()).withMessageId(value.messageId() + "-x"));
+        concurrent.getMessage().setBody(first.getMessage().getBody(String.class));
+        concurrent.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.recordInbound(concurrent))
+                .isInstanceOf(MessageInFlightException.class);
+
+        // the first attempt died: once the pending message is older than the in-flight window, a retry publishes it
+        jdbc.update("update cb_idempotency_key set created_at = created_at - interval '1' minute where idempotency_key = 'in-flight-key'");
+        Exchange retry = exchangeFor(sample(CaseIds.newCaseId()));
+        retry.getMessage().setBody(first.getMessage().getBody(String.class));
+        retry.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
+        store.recordInbound(retry);
+        assertThat(retry.getMessage().getHeader(CaseHeaders.CASE_ID)).isEqualTo(value.caseId());
+        assertThat(retry.getMessage().getHeader(CaseHeaders.MESSAGE_ID)).isEqualTo(value.messageId());
+        assertThat(retry.getMessage().getHeader(CaseHeaders.ALREADY_PUBLISHED)).isEqualTo(false);
+    }
+
+    @Test
     void publishedMessageIsVisibleOnlyToItsClient() throws Exception {
         Exchange exchange = exchangeFor(sample(CaseIds.newCaseId()));
         store.recordInbound(exchange);

@@ -55,7 +55,8 @@ class BrokerOutageTests extends BridgeTest {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(mapper.readTree(refused.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:broker-unavailable");
             // nothing acknowledged, nothing half-stored
-            assertThat(jdbc.queryForObject("select count(*) from cb_message where delivery_state = 'pending'", Integer.class)).isZero();
+            assertThat(jdbc.queryForObject("select count(*) from cb_message where delivery_state = 'pending' and channel = 'webform'",
+                    Integer.class)).isZero();
             assertThat(jdbc.queryForObject("select count(*) from cb_idempotency_key where idempotency_key = ?", Integer.class, key)).isZero();
         } finally {
             connector.start();
