@@ -4,6 +4,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "casebridge.email.sandbox.enabled", havingValue = "true")
-public class EmailSandbox implements SmartLifecycle {
+public class EmailSandbox implements SmartLifecycle, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailSandbox.class);
 
@@ -50,6 +51,12 @@ public class EmailSandbox implements SmartLifecycle {
             greenMail.stop();
             greenMail = null;
         }
+    }
+
+    /** Also when the context fails to start: GreenMail's server threads would otherwise keep the JVM alive. */
+    @Override
+    public void destroy() {
+        stop();
     }
 
     @Override
