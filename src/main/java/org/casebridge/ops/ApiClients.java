@@ -20,6 +20,9 @@ public class ApiClients {
     public record ApiClient(String id, boolean trustedIdentity) {
     }
 
+    /** The example keys shipped in config/application.yaml: fine on loopback, never on a network. */
+    static final java.util.List<String> SHIPPED_DEMO_KEYS = java.util.List.of("demo-key-change-me", "backoffice-key-change-me");
+
     private final Map<String, ApiClient> byKeyHash = new HashMap<>();
     private final Map<String, ApiClient> byId = new HashMap<>();
 
@@ -42,6 +45,12 @@ public class ApiClients {
                 throw new IllegalStateException("casebridge.api.clients: duplicate client id '" + client.getId() + "'");
             }
         }
+    }
+
+    /** The ids of clients still using a key shipped as an example in the configuration. */
+    public java.util.List<String> clientsWithDemoKeys() {
+        return SHIPPED_DEMO_KEYS.stream().map(ApiClients::hash).map(byKeyHash::get).filter(java.util.Objects::nonNull)
+                .map(ApiClient::id).toList();
     }
 
     /** The client owning {@code key}, if any. */

@@ -68,7 +68,12 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiClients clients, ObjectMapper mapper) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiClients clients, ObjectMapper mapper, ServerProperties server) throws Exception {
+        if (!isLoopbackOnly(server) && !clients.clientsWithDemoKeys().isEmpty()) {
+            throw new IllegalStateException("The HTTP server listens on " + (server.getAddress() == null ? "all interfaces" : server.getAddress())
+                    + " but API clients " + clients.clientsWithDemoKeys() + " still use the example keys from config/application.yaml:"
+                    + " give them their own keys (CASEBRIDGE_DEMO_API_KEY, CASEBRIDGE_DEMO_BACKOFFICE_KEY, or your own clients)");
+        }
         ProblemWriter problems = new ProblemWriter(mapper);
         return http.securityMatcher(paths("/api/**"))
                 .csrf(csrf -> csrf.disable())

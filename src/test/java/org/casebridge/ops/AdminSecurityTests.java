@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "server.address=0.0.0.0",
         "casebridge.admin.username=ops",
         "casebridge.admin.password=correct horse battery staple",
+        "CASEBRIDGE_DEMO_API_KEY=a-real-key-for-the-website",
+        "CASEBRIDGE_DEMO_BACKOFFICE_KEY=a-real-key-for-the-back-office",
         "spring.jmx.unique-names=true"
 })
 class AdminSecurityTests {
@@ -82,6 +84,19 @@ class AdminSecurityTests {
         ServerProperties loopback = new ServerProperties();
         loopback.setAddress(InetAddress.getLoopbackAddress());
         assertThat(new SecurityConfiguration().administrators(properties, loopback)).isNotNull();
+    }
+
+    @Test
+    void refusesToStartOffLoopbackWithTheShippedExampleKeys() throws Exception {
+        ServerProperties server = new ServerProperties();
+        server.setAddress(InetAddress.getByName("0.0.0.0"));
+        CasebridgeProperties properties = new CasebridgeProperties();
+        CasebridgeProperties.Client website = new CasebridgeProperties.Client();
+        website.setId("demo-website");
+        website.setKey("demo-key-change-me");
+        properties.getApi().getClients().add(website);
+        assertThatThrownBy(() -> new SecurityConfiguration().apiSecurity(null, new ApiClients(properties), null, server))
+                .hasMessageContaining("demo-website").hasMessageContaining("example keys");
     }
 
     private static String basic(String user, String password) {
