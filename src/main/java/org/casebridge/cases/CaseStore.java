@@ -103,7 +103,7 @@ public class CaseStore {
                     repeat(message, winner);
                     return;
                 }
-                if (attempt >= 5 || current.thread().joinsExistingCase() || !caseExists(current.caseId())) {
+                if (attempt >= 5 || current.thread().joinsExistingCase() || !threads.caseExists(current.caseId())) {
                     throw e;
                 }
                 current = current.withCaseId(CaseIds.newCaseId());
@@ -146,11 +146,6 @@ public class CaseStore {
                 value.recipients().replyTo().forEach(a -> threads.addParticipant(value.caseId(), channel, a.address()));
             }
         }
-    }
-
-    private boolean caseExists(String caseId) {
-        Integer found = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, caseId);
-        return found != null && found > 0;
     }
 
     /** Route step: the broker has the message; mark it published. */

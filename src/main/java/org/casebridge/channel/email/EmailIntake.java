@@ -46,12 +46,8 @@ public class EmailIntake {
         byte[] raw = message.getBody(byte[].class);
         exchange.setProperty(CaseStore.RAW_BYTES_PROPERTY, raw);
         String mailbox = message.getHeader(EmailHeaders.MAILBOX, String.class);
-        Case value;
-        try {
-            value = normalizer.normalise(raw, "mailbox:" + mailbox, message.getHeader(CaseHeaders.RAW_REF, String.class));
-        } catch (EmailRejectedException e) {
-            throw new RejectedMessageException(e.reason(), e.detail(), e);
-        }
+        // an EmailRejectedException is a RejectedMessageException: recorded and dead-lettered by the shared handling
+        Case value = normalizer.normalise(raw, "mailbox:" + mailbox, message.getHeader(CaseHeaders.RAW_REF, String.class));
         exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
         message.setHeader(CaseHeaders.CASE_ID, value.caseId());
         message.setHeader(CaseHeaders.MESSAGE_ID, value.messageId());

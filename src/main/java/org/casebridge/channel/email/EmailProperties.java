@@ -3,10 +3,6 @@ package org.casebridge.channel.email;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,14 +119,7 @@ public class EmailProperties {
 
         /** The password from {@code password} or {@code password-file}. */
         public String resolvePassword() {
-            if (passwordFile != null) {
-                try {
-                    return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Cannot read the password file of mailbox '" + name + "'", e);
-                }
-            }
-            return password;
+            return Passwords.resolve(password, passwordFile, "the password-file of mailbox '" + name + "'");
         }
 
         /** Refuses settings that cannot work, naming the mailbox and the key. */

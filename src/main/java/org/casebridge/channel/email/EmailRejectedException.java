@@ -1,5 +1,7 @@
 package org.casebridge.channel.email;
 
+import org.casebridge.cases.RejectedMessageException;
+
 /**
  * An email that cannot become a case: over a limit or unreadable. {@link #reason()} is a stable slug for the
  * rejection record and metrics, {@link #detail()} a sentence for people. The reasons: {@code empty-message},
@@ -7,7 +9,7 @@ package org.casebridge.channel.email;
  * {@code nesting-too-deep}, {@code too-many-header-fields}, {@code header-field-too-long}, {@code line-too-long}
  * and {@code unreadable-message} (a structure or content no parser could read).
  */
-public class EmailRejectedException extends RuntimeException {
+public class EmailRejectedException extends RejectedMessageException {
 
     private final String reason;
     private final String detail;
@@ -17,7 +19,7 @@ public class EmailRejectedException extends RuntimeException {
     }
 
     public EmailRejectedException(String reason, String detail, Throwable cause) {
-        super(reason + ": " + detail, cause);
+        super(reason, detail, cause);
         this.reason = reason;
         this.detail = detail;
     }

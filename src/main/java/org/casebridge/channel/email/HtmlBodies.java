@@ -138,14 +138,7 @@ final class HtmlBodies {
                         write("[" + alt + "]");
                     }
                 }
-                case "p" -> block(isOutlookParagraph(element) ? 1 : 2);
-                default -> {
-                    if (PARAGRAPHS.contains(name)) {
-                        block(2);
-                    } else if (LINES.contains(name)) {
-                        block(1);
-                    }
-                }
+                default -> blockEdge(element, name);
             }
             return FilterResult.CONTINUE;
         }
@@ -174,16 +167,20 @@ final class HtmlBodies {
                         write(" <" + href + ">");
                     }
                 }
-                case "p" -> block(isOutlookParagraph(element) ? 1 : 2);
-                default -> {
-                    if (PARAGRAPHS.contains(name)) {
-                        block(2);
-                    } else if (LINES.contains(name)) {
-                        block(1);
-                    }
-                }
+                default -> blockEdge(element, name);
             }
             return FilterResult.CONTINUE;
+        }
+
+        /** A paragraph starts and ends with a blank line, a line-level element with a line break. */
+        private void blockEdge(Element element, String name) {
+            if (name.equals("p")) {
+                block(isOutlookParagraph(element) ? 1 : 2);
+            } else if (PARAGRAPHS.contains(name)) {
+                block(2);
+            } else if (LINES.contains(name)) {
+                block(1);
+            }
         }
 
         /** Outlook writes every line as {@code <p class=MsoNormal>} with no margin: one line each, not paragraphs. */

@@ -64,14 +64,7 @@ public class OutboxProperties {
 
     /** The password from {@code password} or {@code password-file}. */
     public String resolvePassword() {
-        if (passwordFile != null && !passwordFile.toString().isBlank()) {
-            try {
-                return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read casebridge.email.outbox.password-file " + passwordFile, e);
-            }
-        }
-        return password;
+        return Passwords.resolve(password, passwordFile, "casebridge.email.outbox.password-file");
     }
 
     /** The local part of the from-address, as configured. */
