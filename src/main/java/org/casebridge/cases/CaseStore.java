@@ -115,6 +115,16 @@ public class CaseStore {
         }
     }
 
+    /**
+     * Whether the message an idempotency key stands for is already published: a platform's redelivery then needs no
+     * media fetched and no threading worked out again ({@link #recordInbound} answers it from the stored message).
+     */
+    public boolean isPublished(String clientId, String key) {
+        Integer found = jdbc.queryForObject("select count(*) from cb_idempotency_key k join cb_message m on m.message_id = k.message_id"
+                + " where k.client_id = ? and k.idempotency_key = ? and m.delivery_state = ?", Integer.class, clientId, key, PUBLISHED);
+        return found != null && found > 0;
+    }
+
     private void insert(Case value, String json, String clientId, String key, String requestHash) {
         tx.executeWithoutResult(status -> {
             if (value.thread() != null && value.thread().joinsExistingCase()) {

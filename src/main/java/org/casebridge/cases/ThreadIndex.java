@@ -60,6 +60,21 @@ public class ThreadIndex {
         return Optional.empty();
     }
 
+    /**
+     * The open case {@code address} most recently took part in on {@code channel}, if it had activity since
+     * {@code since}: where a chat customer's next message belongs.
+     */
+    public Optional<String> latestOpenCaseOf(Channel channel, String address, Instant since) {
+        String normalised = normaliseAddress(channel, address);
+        if (normalised == null) {
+            return Optional.empty();
+        }
+        return jdbc.queryForList("select c.case_id from cb_case_participant p join cb_case c on c.case_id = p.case_id"
+                        + " where p.channel = ? and p.address = ? and c.status = 'open' and c.updated_at >= ?"
+                        + " order by c.updated_at desc, c.case_id", String.class,
+                channel.wireName(), normalised, OffsetDateTime.ofInstant(since, ZoneOffset.UTC)).stream().findFirst();
+    }
+
     public boolean caseExists(String caseId) {
         Integer found = jdbc.queryForObject("select count(*) from cb_case where case_id = ?", Integer.class, caseId);
         return found != null && found > 0;

@@ -7,11 +7,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /** Writes a {@link Problem} straight to a servlet response, for refusals made before a request reaches Camel. */
-final class ProblemWriter {
+public final class ProblemWriter {
 
     private final ObjectMapper mapper;
 
-    ProblemWriter(ObjectMapper mapper) {
+    public ProblemWriter(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 

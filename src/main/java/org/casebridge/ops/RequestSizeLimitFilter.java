@@ -21,12 +21,12 @@ import java.nio.charset.StandardCharsets;
  * Refuses request bodies over {@code casebridge.api.max-request-size} with a 413 problem before anything reads them
  * into memory; a body sent without Content-Length is read only up to the limit.
  */
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
     private final ProblemWriter problems;
 
-    RequestSizeLimitFilter(long maxBytes, ProblemWriter problems) {
+    public RequestSizeLimitFilter(long maxBytes, ProblemWriter problems) {
         this.maxBytes = maxBytes;
         this.problems = problems;
     }

@@ -214,14 +214,24 @@ public class OutboundMessages {
     public void markSent(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String platformId = exchange.getMessage().getHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, String.class);
+        org.casebridge.cases.Source source = platformId == null || platformId.isBlank() ? value.source()
+                : new org.casebridge.cases.Source(value.source() == null ? "casebridge" : value.source().system(), platformId,
+                value.source() == null ? null : value.source().rawRef());
         String json = schema.toValidatedJson(new Case(value.schemaVersion(), value.caseId(), value.messageId(), value.channel(),
                 value.direction(), value.kind(), value.receivedAt(), sentAt, value.customer(), value.subject(), value.body(),
-                value.attachments(), value.recipients(), value.thread(), value.source(), value.priority(), value.category(),
+                value.attachments(), value.recipients(), value.thread(), source, value.priority(), value.category(),
                 value.sla(), value.trust()));
         tx.executeWithoutResult(status -> {
-            jdbc.update("update cb_message set delivery_state = ?, published_at = ?, delivery_status = ?, delivery_detail = null,"
-                    + " delivery_updated_at = ?, payload = ? where message_id = ?", PUBLISHED, utc(sentAt), SENT, utc(sentAt), json, value.messageId());
+            // a receipt may have moved the status on already (delivered, read): it stays
+            jdbc.update("update cb_message set delivery_state = ?, published_at = ?, delivery_status = case when delivery_status in"
+                    + " ('delivered', 'read') then delivery_status else ? end, delivery_detail = null,"
+                    + " delivery_updated_at = ?, payload = ?, external_id = ? where message_id = ?", PUBLISHED, utc(sentAt), SENT, utc(sentAt), json,
+                    truncate(source == null ? null : source.externalId(), MAX_EXTERNAL_ID), value.messageId());
             jdbc.update("update cb_case set updated_at = ? where case_id = ?", utc(sentAt), value.caseId());
+            if (platformId != null && !platformId.isBlank()) {
+                threads.recordRef(platformId, value.caseId(), value.messageId(), Direction.OUTBOUND);
+            }
         });
         exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);
         LOG.info("Reply {} to case {} sent ({})", value.messageId(), value.caseId(), value.kind().wireName());

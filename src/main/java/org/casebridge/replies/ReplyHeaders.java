@@ -9,6 +9,11 @@ public final class ReplyHeaders {
     public static final String DELIVERY_CHANNEL = "CasebridgeDeliveryChannel";
     /** True when this reply went out before (a redelivery after a crash): it is not sent twice. */
     public static final String ALREADY_SENT = "CasebridgeAlreadySent";
+    /**
+     * Set by a channel's sender once the platform took the reply: the platform's id for the message it sent, recorded
+     * on the outbound message so the platform's delivery receipts and the customer's replies to it find the case.
+     */
+    public static final String PLATFORM_MESSAGE_ID = "CasebridgePlatformMessageId";
     /** JMS type of a reply on {@code casebridge.replies}. */
     public static final String JMS_TYPE = "casebridge.reply.v1";
 

@@ -1,0 +1,310 @@
+package org.casebridge.channel.chat;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.casebridge.cases.Attachment;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.CaseStore;
+import org.casebridge.cases.CaseThread;
+import org.casebridge.cases.Channel;
+import org.casebridge.cases.ThreadIndex;
+import org.casebridge.cases.ThreadMethod;
+import org.casebridge.ops.CasebridgeProperties;
+import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.store.AttachmentStore;
+import org.casebridge.store.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The route steps every chat platform's webhook shares ({@code routes/<platform>-webhook-to-case.yaml}): verify the
+ * call, read its payload, turn each customer message into a case message on {@code casebridge.cases.new} through
+ * {@code routes/chat-message-to-case.yaml}, then answer the platform. The platform itself ({@link ChatPlatform}) only
+ * knows its signature and payload format.
+ * <p>
+ * The platform is answered only once every message of the call is stored and durably on the broker; a failure
+ * answers with an error, and the platform's redelivery is de-duplicated by its message id.
+ */
+@Component("chatIntake")
+public class ChatIntake {
+
+    /** Header naming the platform of a webhook route, set by the route: {@code whatsapp}, {@code telegram} ... */
+    public static final String CHANNEL = CaseHeaders.CHANNEL;
+    /** Exchange property set when the call was the platform's verification handshake, already answered. */
+    public static final String HANDSHAKE = "CasebridgeWebhookHandshake";
+    /** Exchange property with the {@link WebhookRequest} of the call. */
+    public static final String REQUEST_PROPERTY = "CasebridgeWebhookRequest";
+    /** Exchange property counting the case messages a call produced (new and repeated). */
+    public static final String MESSAGE_COUNT = "CasebridgeWebhookMessages";
+    /** The per-message route. */
+    static final String MESSAGE_ROUTE = "direct:chat-message-to-case";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatIntake.class);
+    private static final int MAX_KEY = 255;
+
+    private final Map<Channel, ChatPlatform> platforms = new EnumMap<>(Channel.class);
+    private final ChatProperties properties;
+    private final ChatNormalizer normalizer;
+    private final ThreadIndex threads;
+    private final CaseStore cases;
+    private final AttachmentStore attachments;
+    private final DeliveryReceipts receipts;
+    private final WebhookEventLog events;
+    private final ProducerTemplate producer;
+
+    public ChatIntake(List<ChatPlatform> platforms, ChatProperties properties, CasebridgeProperties casebridge, ThreadIndex threads,
+                      CaseStore cases, AttachmentStore attachments, DeliveryReceipts receipts, WebhookEventLog events,
+                      ProducerTemplate producer) {
+        platforms.forEach(p -> this.platforms.put(p.channel(), p));
+        this.properties = properties;
+        this.normalizer = new ChatNormalizer(casebridge.getCases().getDefaultPriority(), casebridge.getCases().getFirstResponseTarget(),
+                properties.getDefaultRegion());
+        this.threads = threads;
+        this.cases = cases;
+        this.attachments = attachments;
+        this.receipts = receipts;
+        this.events = events;
+        this.producer = producer;
+    }
+
+    public ChatNormalizer normalizer() {
+        return normalizer;
+    }
+
+    /** The platform of {@code channel}, if one is configured in this bridge. */
+    public Optional<ChatPlatform> platform(Channel channel) {
+        return Optional.ofNullable(platforms.get(channel));
+    }
+
+    /**
+     * Route step: checks the call with its platform before anything is stored. A handshake is answered here (header
+     * {@link #HANDSHAKE}); a bad signature is a {@link WebhookSignatureException}, logged without the body.
+     */
+    public void verify(Exchange exchange) {
+        Message message = exchange.getMessage();
+        ChatPlatform platform = platformOf(message);
+        byte[] body = message.getBody(byte[].class);
+        if (body != null && body.length > properties.getMaxWebhookSize().toBytes()) {
+            throw new RejectedRequestException(413, "payload-too-large", "Payload too large",
+                    "The webhook body is " + body.length + " bytes, over the limit of " + properties.getMaxWebhookSize().toBytes() + " bytes.");
+        }
+        message.setBody(body == null ? new byte[0] : body);
+        WebhookRequest request = request(exchange, body);
+        exchange.setProperty(REQUEST_PROPERTY, request);
+        WebhookHandshake handshake;
+        try {
+            handshake = platform.verify(request);
+        } catch (WebhookSignatureException e) {
+            LOG.warn("Refused {} webhook call from {} to {}: {} ({} bytes, body not kept)", platform.channel().wireName(),
+                    message.getHeader("CamelHttpRemoteAddress", message.getHeader("X-Forwarded-For"), String.class),
+                    request.url(), e.getMessage(), request.body().length);
+            throw e;
+        }
+        if (handshake != null) {
+            answer(message, handshake);
+            exchange.setProperty(HANDSHAKE, true);
+        }
+    }
+
+    /**
+     * Route step after the raw call is archived: reads the payload, applies delivery receipts, records the events
+     * the bridge passes over, and leaves the customer messages (a list of {@link ChatMessage}) in the body.
+     */
+    public void parse(Exchange exchange) {
+        Message message = exchange.getMessage();
+        ChatPlatform platform = platformOf(message);
+        WebhookRequest request = exchange.getProperty(REQUEST_PROPERTY, WebhookRequest.class);
+        if (request == null) {
+            request = request(exchange, message.getBody(byte[].class));
+        }
+        WebhookEvents parsed = platform.parse(request);
+        String rawRef = message.getHeader(CaseHeaders.RAW_REF, String.class);
+        receipts.apply(parsed.receipts());
+        for (WebhookEvents.Ignored ignored : parsed.ignored()) {
+            events.recordIgnored(platform.channel(), ignored.type(), ignored.reason(), rawRef);
+        }
+        message.setBody(parsed.messages());
+    }
+
+    /**
+     * Route step: sends each customer message in the body through {@code direct:chat-message-to-case}, in order. The
+     * first failure stops the call and is raised here, where the webhook route's error handling answers the platform.
+     */
+    @SuppressWarnings("unchecked")
+    public void ingest(Exchange exchange) throws Exception {
+        Message message = exchange.getMessage();
+        List<ChatMessage> messages = message.getBody(List.class);
+        String rawRef = message.getHeader(CaseHeaders.RAW_REF, String.class);
+        List<String> caseIds = new ArrayList<>();
+        for (ChatMessage chat : messages) {
+            Exchange done = producer.send(MESSAGE_ROUTE, sub -> {
+                sub.getMessage().setBody(chat);
+                sub.getMessage().setHeader(CHANNEL, chat.channel().wireName());
+                sub.getMessage().setHeader(CaseHeaders.RAW_REF, rawRef);
+            });
+            if (done.getException() != null) {
+                // the webhook's error handling discards what this message left pending, by these ids
+                message.setHeader(CaseHeaders.CASE_ID, done.getMessage().getHeader(CaseHeaders.CASE_ID));
+                message.setHeader(CaseHeaders.MESSAGE_ID, done.getMessage().getHeader(CaseHeaders.MESSAGE_ID));
+                throw done.getException();
+            }
+            caseIds.add(done.getMessage().getHeader(CaseHeaders.CASE_ID, String.class));
+        }
+        exchange.setProperty(MESSAGE_COUNT, messages.size());
+        LOG.debug("{} webhook call: {} message(s) on case(s) {}", platformOf(message).channel().wireName(), messages.size(), caseIds);
+    }
+
+    /**
+     * Route step of {@code chat-message-to-case}: the {@link ChatMessage} in the body becomes the case message in
+     * {@link CaseHeaders#CASE_PROPERTY}: joined to the customer's open case or opening one, its media fetched into the
+     * attachment store, named for de-duplication by the platform's message id.
+     */
+    public void toCase(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        Message message = exchange.getMessage();
+        ChatMessage chat = message.getMandatoryBody(ChatMessage.class);
+        ChatPlatform platform = platformOf(message);
+        String clientId = "webhook:" + chat.channel().wireName();
+        String key = idempotencyKey(chat);
+        message.setHeader(CaseHeaders.CLIENT_ID, clientId);
+        message.setHeader(CaseHeaders.IDEMPOTENCY_KEY, key);
+        // the platform's message id is the request's identity: a redelivery in another batch is still the same message
+        exchange.setProperty(CaseStore.RAW_BYTES_PROPERTY, key.getBytes(StandardCharsets.UTF_8));
+        String rawRef = message.getHeader(CaseHeaders.RAW_REF, String.class);
+
+        Case value;
+        if (cases.isPublished(clientId, key)) {
+            // a redelivery: the case store answers with the stored message; fetch nothing again
+            value = normalizer.toCase(chat, null, CaseThread.newCase(), List.of(), List.of(), rawRef, platform.trust());
+        } else {
+            Threading threading = thread(chat);
+            List<Attachment> stored = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            fetchMedia(platform, chat, stored, notes);
+            value = normalizer.toCase(chat, threading.caseId(), threading.thread(), stored, notes, rawRef, platform.trust());
+        }
+        exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
+        message.setHeader(CaseHeaders.CASE_ID, value.caseId());
+        message.setHeader(CaseHeaders.MESSAGE_ID, value.messageId());
+    }
+
+    /** Route step at the end of the webhook: the platform's success answer. */
+    public void answer(Exchange exchange) {
+        answer(exchange.getMessage(), platformOf(exchange.getMessage()).success());
+    }
+
+    private record Threading(String caseId, CaseThread thread) {
+    }
+
+    /**
+     * Where a chat message belongs: the case of the message it replies to (when the sender takes part in it), else the
+     * sender's open case on this channel with recent activity, else a new case.
+     */
+    private Threading thread(ChatMessage chat) {
+        String address = chat.sender().platformUserId() != null ? chat.sender().platformUserId()
+                : Phones.toE164(chat.sender().phone(), properties.getDefaultRegion());
+        if (chat.replyTo() != null) {
+            Optional<String> replied = threads.caseForRefs(List.of(chat.replyTo()));
+            if (replied.isPresent()) {
+                if (threads.isParticipant(replied.get(), chat.channel(), address)) {
+                    return new Threading(replied.get(), new CaseThread(ThreadMethod.PLATFORM, 1.0, chat.replyTo(), List.of(), null));
+                }
+                return new Threading(null, new CaseThread(ThreadMethod.NEW, 1.0, chat.replyTo(), List.of(), replied.get()));
+            }
+        }
+        Optional<String> open = threads.latestOpenCaseOf(chat.channel(), address, Instant.now().minus(properties.getContinueWithin()));
+        return open.map(caseId -> new Threading(caseId, new CaseThread(ThreadMethod.PLATFORM, 0.9, chat.replyTo(), List.of(), null)))
+                .orElseGet(() -> new Threading(null, CaseThread.newCase(chat.replyTo(), List.of())));
+    }
+
+    private void fetchMedia(ChatPlatform platform, ChatMessage chat, List<Attachment> stored, List<String> notes) {
+        for (ChatMessage.MediaRef media : chat.media()) {
+            String name = media.filename() != null ? media.filename() : media.contentType() != null ? media.contentType() : "media";
+            if (media.announcedSize() != null && media.announcedSize() > properties.getMaxMediaSize().toBytes()) {
+                notes.add("[" + name + " (" + media.announcedSize() + " bytes) is over the size limit and was left on " + chat.channel().wireName() + "]");
+                continue;
+            }
+            ChatPlatform.MediaContent content;
+            try {
+                content = platform.download(media);
+            } catch (MediaFetcher.MediaTooLargeException e) {
+                notes.add("[" + name + " is over the size limit and was left on " + chat.channel().wireName() + "]");
+                continue;
+            }
+            BlobStore.Stored blob = attachments.put(content.bytes());
+            String contentType = contentType(content.contentType() != null ? content.contentType() : media.contentType());
+            String filename = content.filename() != null ? content.filename() : media.filename();
+            stored.add(new Attachment(filename, contentType, blob.size(), blob.sha256(), blob.ref(), false, null));
+        }
+    }
+
+    /** A media type as the schema wants it: type/subtype only, lower-case; octet-stream when unusable. */
+    static String contentType(String declared) {
+        if (declared == null) {
+            return "application/octet-stream";
+        }
+        String type = declared.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return type.matches("[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+") ? type : "application/octet-stream";
+    }
+
+    /** {@code chat:<channel>:<account>:<message id>}, hashed when too long for the key column. */
+    static String idempotencyKey(ChatMessage chat) {
+        String key = "chat:" + chat.channel().wireName() + ":" + (chat.account() == null ? "" : chat.account()) + ":" + chat.externalId();
+        return key.length() <= MAX_KEY ? key : "chat:" + chat.channel().wireName() + ":sha256:" + BlobStore.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ChatPlatform platformOf(Message message) {
+        String wire = message.getHeader(CHANNEL, String.class);
+        Channel channel;
+        try {
+            channel = wire == null ? null : Channel.fromWire(wire);
+        } catch (IllegalArgumentException e) {
+            channel = null;
+        }
+        ChatPlatform platform = channel == null ? null : platforms.get(channel);
+        if (platform == null) {
+            throw new IllegalStateException("No chat platform for channel '" + wire + "' (header " + CHANNEL + "); configured: " + platforms.keySet());
+        }
+        return platform;
+    }
+
+    /** The call as the platform made it, from the platform-http exchange. */
+    static WebhookRequest request(Exchange exchange, byte[] body) {
+        Message message = exchange.getMessage();
+        Map<String, String> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (value instanceof String text && !name.startsWith("Camel")) {
+                headers.put(name, text);
+            }
+        });
+        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        String url = message.getHeader(Exchange.HTTP_URL, String.class);
+        if (url != null && query != null && !query.isEmpty()) {
+            url = url + "?" + query;
+        }
+        return new WebhookRequest(message.getHeader(Exchange.HTTP_METHOD, "POST", String.class), url, headers,
+                WebhookRequest.parseQuery(query), body);
+    }
+
+    private static void answer(Message message, WebhookHandshake answer) {
+        // nothing of the request or of the bridge's own headers goes back to the platform
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+        if (answer.contentType() != null) {
+            message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+        }
+        message.setBody(answer.body() == null ? "" : answer.body());
+    }
+}

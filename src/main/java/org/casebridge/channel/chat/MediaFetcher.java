@@ -1,0 +1,87 @@
+package org.casebridge.channel.chat;
+
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/**
+ * Fetches media from a platform's servers for the platforms' {@link ChatPlatform#download} methods: bounded in time
+ * (the platform waits for our webhook answer meanwhile) and in size (read with a cap, never trusting a declared
+ * length), following redirects because media URLs usually redirect to a CDN.
+ */
+@Component
+public class MediaFetcher {
+
+    private final ChatProperties properties;
+    private final HttpClient client;
+
+    public MediaFetcher(ChatProperties properties) {
+        this.properties = properties;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(properties.getMediaTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /** The body of {@code GET url} with {@code headers} (e.g. a bearer token), as bytes with the response's content type. */
+    public ChatPlatform.MediaContent get(String url, Map<String, String> headers, String filename) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(properties.getMediaTimeout()).GET();
+        headers.forEach(request::header);
+        try {
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    throw new MediaUnavailableException("Media at " + redact(url) + " answered HTTP " + response.statusCode());
+                }
+                long max = properties.getMaxMediaSize().toBytes();
+                byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (bytes.length > max) {
+                    throw new MediaTooLargeException("Media at " + redact(url) + " is larger than " + properties.getMaxMediaSize());
+                }
+                String type = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
+                return new ChatPlatform.MediaContent(bytes, type, filename);
+            }
+        } catch (IOException e) {
+            throw new MediaUnavailableException("Media at " + redact(url) + " could not be fetched: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaUnavailableException("Interrupted while fetching media at " + redact(url), e);
+        }
+    }
+
+    /** The URL without its query string, which may carry a token. */
+    static String redact(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?…";
+    }
+
+    /** The platform could not give us the media now: the webhook fails and the platform delivers it again. */
+    public static class MediaUnavailableException extends UncheckedIOException {
+        public MediaUnavailableException(String message) {
+            super(new IOException(message));
+        }
+
+        public MediaUnavailableException(String message, Throwable cause) {
+            super(message, cause instanceof IOException io ? io : new IOException(cause));
+        }
+
+        @Override
+        public String getMessage() {
+            return getCause().getMessage();
+        }
+    }
+
+    /** The media is over {@code casebridge.chat.max-media-size}: it stays on the platform and the message says so. */
+    public static class MediaTooLargeException extends RuntimeException {
+        public MediaTooLargeException(String message) {
+            super(message);
+        }
+    }
+}

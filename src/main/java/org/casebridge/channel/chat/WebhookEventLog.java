@@ -1,0 +1,48 @@
+package org.casebridge.channel.chat;
+
+import org.casebridge.cases.Channel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The record of webhook events the bridge acknowledged but did not act on (a reaction, a typing indicator, an event
+ * type a platform added after this release), with a reference to the archived call: answered 200 so the platform
+ * keeps the webhook enabled, and kept so nobody has to guess what arrived.
+ */
+@Component
+public class WebhookEventLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookEventLog.class);
+
+    private final JdbcTemplate jdbc;
+
+    public WebhookEventLog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void recordIgnored(Channel channel, String eventType, String reason, String rawRef) {
+        LOG.info("{} webhook event '{}' acknowledged, not acted on: {}", channel.wireName(), eventType, reason);
+        jdbc.update("insert into cb_webhook_event (event_id, received_at, channel, event_type, outcome, detail, raw_ref)"
+                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC),
+                channel.wireName(), truncate(eventType == null ? "unknown" : eventType, 128), "ignored",
+                truncate(reason == null ? "" : reason, 2000), rawRef);
+    }
+
+    /** How many events of {@code channel} were recorded as ignored. */
+    public long countIgnored(Channel channel) {
+        Long count = jdbc.queryForObject("select count(*) from cb_webhook_event where channel = ? and outcome = 'ignored'", Long.class,
+                channel.wireName());
+        return count == null ? 0 : count;
+    }
+
+    private static String truncate(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+}
