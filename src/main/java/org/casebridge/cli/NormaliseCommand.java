@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code casebridge normalise [--channel email] PATH}: shows what a message becomes, without starting any server. A
- * file prints its Case JSON (or its rejection); a folder prints one JSON object per line, in file-name order, each
+ * {@code casebridge normalise [--channel email|whatsapp|...] PATH}: shows what a message becomes, without starting any
+ * server. A mail prints its Case JSON (or its rejection); a webhook payload ({@link ChatPayloads}) the case messages,
+ * receipts and passed-over events it carries; a folder prints one JSON object per line, in file-name order, each
  * naming its file. Attachments go to a temporary store that is deleted afterwards. Exit status: 0 when every file
  * became a case, 1 when at least one was rejected, 2 on a usage or I/O error.
  */
@@ -70,12 +71,15 @@ public final class NormaliseCommand {
         if (path == null) {
             return usage("no file or folder given");
         }
-        if (!channel.equals("email")) {
-            return usage("unknown channel '" + channel + "' (known: email)");
+        if (!channel.equals("email") && !ChatPayloads.PLATFORMS.containsKey(channel)) {
+            return usage("unknown channel '" + channel + "' (known: email, " + String.join(", ", ChatPayloads.PLATFORMS.keySet()) + ")");
         }
         if (!Files.exists(path)) {
             err.println("casebridge normalise: " + path + " does not exist");
             return 2;
+        }
+        if (!channel.equals("email")) {
+            return new ChatPayloads(mapper, schema, out, err).execute(channel, path);
         }
         Path store = null;
         try {
@@ -126,7 +130,8 @@ public final class NormaliseCommand {
 
     private int usage(String problem) {
         err.println("casebridge normalise: " + problem);
-        err.println("usage: java -jar casebridge.jar normalise [--channel email] FILE|FOLDER");
+        err.println("usage: java -jar casebridge.jar normalise [--channel email|" + String.join("|", ChatPayloads.PLATFORMS.keySet())
+                + "] FILE|FOLDER");
         return 2;
     }
 

@@ -77,6 +77,11 @@ public class ReplyTranslator {
         Recipients recipients = null;
         CaseThread thread = new CaseThread(ThreadMethod.HEADER, 1.0, null, List.of(), null);
         Source source = new Source("casebridge", null, null);
+        if (deliveredBy != Channel.EMAIL && facts.firstInbound().source() != null) {
+            // a chat reply goes out from the account the customer wrote to (source.system, e.g. whatsapp:<number id>)
+            source = new Source(facts.firstInbound().source().system(), null, null);
+            thread = new CaseThread(ThreadMethod.PLATFORM, 1.0, null, List.of(), null);
+        }
         if (deliveredBy == Channel.EMAIL) {
             EmailReplySender.Addressing addressing = email.address(normalised, facts.subject(), messageId, facts.firstInbound(),
                     facts.latestEmailId(), facts.latestEmailReferences());
