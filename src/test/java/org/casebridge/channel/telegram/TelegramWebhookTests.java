@@ -302,6 +302,45 @@ class TelegramWebhookTests {
         }
     }
 
+    @Test
+    void anOversizedCallIsRefusedBeforeItIsRead() throws Exception {
+        byte[] huge = new byte[600 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        HttpResponse<String> response = http.post("/webhooks/telegram", "application/json", huge,
+                Map.of("X-Telegram-Bot-Api-Secret-Token", SECRET));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(mapper.readTree(response.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:payload-too-large");
+    }
+
+    @Test
+    void whenMediaCannotBeFetchedTheCallFailsAndTheRedeliveryMakesExactlyOneCase() throws Exception {
+        long user = userId();
+        TELEGRAM.stubFor(get(urlPathEqualTo("/bot" + TOKEN + "/getFile")).withQueryParam("file_id", equalTo("VOICE-9"))
+                .willReturn(aResponse().withStatus(502)));
+        String update = """
+                {"update_id": 11, "message": {"message_id": 500, "date": %d,
+                  "from": {"id": %d, "is_bot": false, "first_name": "Ann"}, "chat": {"id": %d, "type": "private"},
+                  "voice": {"file_id": "VOICE-9", "file_unique_id": "v9", "duration": 3, "mime_type": "audio/ogg", "file_size": 5}}}
+                """.formatted(Instant.now().getEpochSecond(), user, user);
+
+        HttpResponse<String> failed = deliver(update, SECRET);
+        assertThat(failed.statusCode()).as(failed.body()).isGreaterThanOrEqualTo(500);
+        assertThat(messagesWithExternalId(user + ":500")).isZero();
+
+        // Telegram delivers the update again; by then the file can be fetched
+        TELEGRAM.stubFor(get(urlPathEqualTo("/bot" + TOKEN + "/getFile")).withQueryParam("file_id", equalTo("VOICE-9"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":true,\"result\":{\"file_path\":\"voice/file_9.oga\"}}")));
+        TELEGRAM.stubFor(get(urlPathEqualTo("/file/bot" + TOKEN + "/voice/file_9.oga")).willReturn(aResponse().withBody(new byte[]{9, 9, 9, 9, 9})));
+        assertThat(deliver(update, SECRET).statusCode()).isEqualTo(200);
+        assertThat(deliver(update, SECRET).statusCode()).isEqualTo(200);
+
+        assertThat(messagesWithExternalId(user + ":500")).isEqualTo(1);
+        JsonNode value = caseOnQueue(user + ":500");
+        assertThat(value.at("/attachments/0/contentType").asText()).isEqualTo("audio/ogg");
+        assertThat(value.at("/attachments/0/size").asLong()).isEqualTo(5);
+    }
+
     List<LoggedRequest> sendMessages(long chatId) {
         return TELEGRAM.findAll(postRequestedFor(urlPathEqualTo("/bot" + TOKEN + "/sendMessage"))).stream()
                 .filter(r -> r.getBodyAsString().contains(String.valueOf(chatId))).toList();
