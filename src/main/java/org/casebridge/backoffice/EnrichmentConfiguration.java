@@ -15,7 +15,7 @@ import java.util.Locale;
 @EnableConfigurationProperties(EnrichmentProperties.class)
 class EnrichmentConfiguration {
 
-    @Bean(destroyMethod = "")
+    @Bean
     @ConditionalOnProperty(name = "casebridge.enrichment.enabled", havingValue = "true")
     HousingLookup housingLookup(EnrichmentProperties properties, ObjectMapper mapper, DataSource bridgeDatabase) {
         return switch (properties.getLookup().strip().toLowerCase(Locale.ROOT)) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code customer_id} (required), {@code display_name}, {@code tenancy_ref}, {@code property_ref}, and comma-separated
  * {@code flags}, {@code emails}, {@code phones}. The first row wins; no row is "not found".
  */
-class SqlHousingLookup implements HousingLookup {
+class SqlHousingLookup implements HousingLookup, AutoCloseable {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final EnrichmentProperties.Sql settings;
@@ -35,6 +35,14 @@ class SqlHousingLookup implements HousingLookup {
         this.jdbc.getJdbcTemplate().setMaxRows(1);
         if (settings.getQueries().values().stream().allMatch(q -> q == null || q.isBlank())) {
             throw new IllegalStateException("casebridge.enrichment.lookup is sql but no casebridge.enrichment.sql.queries are set");
+        }
+    }
+
+    /** Closes the lookup's own connection pool (not the bridge's database, when the query runs there). */
+    @Override
+    public void close() throws Exception {
+        if (jdbc.getJdbcTemplate().getDataSource() instanceof com.zaxxer.hikari.HikariDataSource pool && "housing-lookup".equals(pool.getPoolName())) {
+            pool.close();
         }
     }
 
