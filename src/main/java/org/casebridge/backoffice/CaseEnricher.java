@@ -14,6 +14,7 @@ import org.casebridge.cases.Channel;
 import org.casebridge.cases.Customer;
 import org.casebridge.cases.Direction;
 import org.casebridge.cases.Enrichment;
+import org.casebridge.cases.MessageKind;
 import org.casebridge.ops.CasebridgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,8 +112,8 @@ public class CaseEnricher {
     }
 
     /**
-     * Route step: works on the {@link Case} in {@link CaseHeaders#CASE_PROPERTY}. Inbound messages only; anything
-     * else passes untouched.
+     * Route step: works on the {@link Case} in {@link CaseHeaders#CASE_PROPERTY}. Inbound customer messages only;
+     * outbound messages, auto-replies and bounces pass untouched.
      */
     public void enrich(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
@@ -124,13 +125,21 @@ public class CaseEnricher {
 
     /** The case with its customer looked up and its sender recorded. */
     public Case enrich(Case value) {
-        if (value.direction() != Direction.INBOUND || value.customer() == null) {
+        if (value.direction() != Direction.INBOUND || value.kind() != MessageKind.MESSAGE || value.customer() == null) {
+            // auto-replies and bounces come from machines: they say nothing about who the customer is
             return value;
         }
         Optional<String> customer = recordSenders ? recordSender(value) : Optional.empty();
         Customer enriched = value.customer();
         if (lookup != null) {
-            Outcome outcome = lookUp(value.channel(), value.customer());
+            Outcome outcome;
+            try {
+                outcome = lookUp(value.channel(), value.customer());
+            } catch (RuntimeException e) {
+                // whatever went wrong, the customer's message goes on
+                LOG.warn("Housing system lookup failed unexpectedly ({}): the case goes on un-enriched", e.toString());
+                outcome = new Outcome(Enrichment.Status.UNAVAILABLE, null, null, millis(Instant.now()), false);
+            }
             count(outcome);
             enriched = switch (outcome.status()) {
                 case ENRICHED -> {
@@ -138,7 +147,7 @@ public class CaseEnricher {
                     if (outcome.fresh()) {
                         customer = linkVerified(outcome, found).or(() -> customerOf(value));
                     }
-                    yield value.customer().enrichedWith(found.customerId(), found.tenancyRef(), found.propertyRef(), found.flags(),
+                    yield value.customer().enrichedWith(found.customerId(), found.tenancyRef(), found.propertyRef(), flags(found.flags()),
                             new Enrichment(Enrichment.Status.ENRICHED, lookup.source(), outcome.at()));
                 }
                 case NOT_FOUND, UNAVAILABLE -> value.customer().withEnrichment(new Enrichment(outcome.status(), lookup.source(), outcome.at()));
@@ -291,6 +300,15 @@ public class CaseEnricher {
             LOG.warn("Cannot look for open cases of {}: {}", customerId, e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The housing system's flags as the Case carries them: trimmed, de-duplicated, at most 64 characters each. Whatever
+     * the housing system holds, it must not make the case fail its schema check and be held back.
+     */
+    static List<String> flags(List<String> flags) {
+        return flags.stream().map(String::strip).filter(flag -> !flag.isEmpty())
+                .map(flag -> flag.length() > 64 ? flag.substring(0, 64) : flag).distinct().toList();
     }
 
     private Optional<String> e164(String phone) {

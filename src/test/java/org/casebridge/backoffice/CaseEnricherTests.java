@@ -82,7 +82,8 @@ class CaseEnricherTests {
         properties = new EnrichmentProperties();
         properties.setEnabled(true);
         properties.setLookup("rest");
-        properties.setTimeout(Duration.ofMillis(500));
+        // generous, so a busy build machine does not turn a found customer into "unavailable"; the slow test shortens it
+        properties.setTimeout(Duration.ofSeconds(5));
         properties.getRest().setBaseUrl(HOUSING.baseUrl() + "/api");
         properties.getRest().setApiKey("housing-key");
     }
@@ -154,6 +155,17 @@ class CaseEnricherTests {
     }
 
     @Test
+    void oddFlagsFromTheHousingSystemNeverFailTheSchemaCheck() {
+        String email = email();
+        tenant("email=" + email, "{\"customerId\": \"HC-6\", \"flags\": [\" vulnerable \", \"\", \"vulnerable\", \"%s\"]}".formatted("x".repeat(100)));
+
+        Case enriched = enricher().enrich(webform(email, null));
+
+        assertThat(enriched.customer().flags()).containsExactly("vulnerable", "x".repeat(64));
+        assertThat(SCHEMA.violations(MAPPER.valueToTree(enriched))).isEmpty();
+    }
+
+    @Test
     void unEnrichedCaseReadsExactlyAsBefore() throws Exception {
         Case plain = webform(email(), null);
         JsonNode json = MAPPER.readTree(SCHEMA.toValidatedJson(plain));
@@ -203,14 +215,14 @@ class CaseEnricherTests {
     void slowHousingSystemDoesNotHoldTheCaseBack() {
         properties.setTimeout(Duration.ofMillis(300));
         String email = email();
-        HOUSING.stubFor(get(urlPathEqualTo("/api/customers")).willReturn(okJson("{\"customerId\": \"HC-3\"}").withFixedDelay(3000)));
+        HOUSING.stubFor(get(urlPathEqualTo("/api/customers")).willReturn(okJson("{\"customerId\": \"HC-3\"}").withFixedDelay(6000)));
         Case message = webform(email, "+447700900456");
 
         long start = System.nanoTime();
         Case result = enricher().enrich(message);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(millis).as("waited for a slow housing system").isLessThan(1500);
+        assertThat(millis).as("waited for a slow housing system").isLessThan(3000);
         assertThat(result.customer().enrichment().status()).isEqualTo(Enrichment.Status.UNAVAILABLE);
         assertThat(result.customer().customerId()).isNull();
         assertThat(result.caseId()).isEqualTo(message.caseId());
@@ -221,7 +233,9 @@ class CaseEnricherTests {
         // "unavailable" is never cached: the next message asks again
         HOUSING.resetAll();
         HOUSING.stubFor(get(urlPathEqualTo("/api/customers")).willReturn(okJson("{\"customerId\": \"HC-3\"}")));
-        assertThat(enricher.enrich(webform(email, null)).customer().customerId()).isEqualTo("HC-3");
+        enricher.stop();
+        properties.setTimeout(Duration.ofSeconds(5));
+        assertThat(enricher().enrich(webform(email, null)).customer().customerId()).isEqualTo("HC-3");
     }
 
     @Test
@@ -312,6 +326,34 @@ class CaseEnricherTests {
         assertThat(byPhone.tenancyRef()).isEqualTo("TEN-2");
         assertThat(byPhone.flags()).isEmpty();
         assertThat(unknown.enrichment().status()).isEqualTo(Enrichment.Status.NOT_FOUND);
+    }
+
+    @Test
+    void sqlLookupWithoutUrlQueriesTheBridgesOwnDatabase() {
+        db.jdbc.execute("create table housing_export (tenant_no varchar(20), email varchar(200), tenancy varchar(20), alerts varchar(200))");
+        db.jdbc.update("insert into housing_export values ('T0100', 'export@example.org', 'TEN-100', 'vulnerable,deaf')");
+        properties.setLookup("sql");
+        properties.getSql().setUrl("");
+        properties.getSql().setQueries(Map.of("email",
+                "select tenant_no as customer_id, tenancy as tenancy_ref, alerts as flags from housing_export where email = :value"));
+
+        Customer customer = enricher().enrich(webform("Export@Example.org", null)).customer();
+
+        assertThat(customer.customerId()).isEqualTo("T0100");
+        assertThat(customer.flags()).containsExactly("vulnerable", "deaf");
+    }
+
+    @Test
+    void autoRepliesAreNeitherLookedUpNorRecorded() {
+        String email = email();
+        Case autoReply = webform(email, null);
+        autoReply = new Case(autoReply.schemaVersion(), autoReply.caseId(), autoReply.messageId(), Channel.EMAIL, autoReply.direction(),
+                MessageKind.AUTO_REPLY, autoReply.receivedAt(), null, autoReply.customer(), "Out of office", autoReply.body(),
+                List.of(), null, autoReply.thread(), autoReply.source(), autoReply.priority(), null, autoReply.sla(), autoReply.trust());
+
+        assertThat(enricher().enrich(autoReply)).isEqualTo(autoReply);
+        assertThat(db.identities.customerFor("email", email)).isEmpty();
+        assertThat(lookups()).isZero();
     }
 
     @Test

@@ -44,7 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "spring.jmx.unique-names=true",
         "casebridge.enrichment.enabled=true",
         "casebridge.enrichment.lookup=rest",
-        "casebridge.enrichment.rest.api-key=housing-key"
+        "casebridge.enrichment.rest.api-key=housing-key",
+        // generous, so a busy build machine does not turn a found customer into "unavailable"
+        "casebridge.enrichment.timeout=5s"
 })
 class EnrichmentApiTests {
 
