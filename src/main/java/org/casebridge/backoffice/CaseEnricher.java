@@ -160,9 +160,8 @@ public class CaseEnricher {
                 thread = new CaseThread(thread.method(), thread.confidence(), thread.inReplyTo(), thread.references(), open.get());
             }
         }
-        return new Case(value.schemaVersion(), value.caseId(), value.messageId(), value.channel(), value.direction(), value.kind(),
-                value.receivedAt(), value.sentAt(), enriched, value.subject(), value.body(), value.attachments(), value.recipients(),
-                thread, value.source(), value.priority(), value.category(), value.sla(), value.trust());
+        // through the with-methods, so components other branches add to Case travel through unchanged
+        return value.withCustomer(enriched).withThread(thread);
     }
 
     /** What a lookup came to; {@code fresh} when the housing system answered just now rather than the cache. */
