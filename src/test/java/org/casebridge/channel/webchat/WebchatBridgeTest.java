@@ -26,7 +26,10 @@ import java.util.UUID;
         "casebridge.errors.redelivery-delay=20",
         "casebridge.errors.maximum-redelivery-delay=100",
         "spring.jmx.unique-names=true",
-        "casebridge.channels.webchat.poll-interval=100ms"
+        "casebridge.channels.webchat.poll-interval=100ms",
+        // every test calls from 127.0.0.1: the per-address limit is tested on the limiter itself
+        "casebridge.channels.webchat.rate-limit.per-address=10000",
+        "casebridge.channels.webchat.rate-limit.per-visitor=5"
 })
 abstract class WebchatBridgeTest {
 

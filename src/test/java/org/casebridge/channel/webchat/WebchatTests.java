@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The web chat end to end: the widget's calls over real HTTP, cases read from the broker, replies read from the stream. */
 class WebchatTests extends WebchatBridgeTest {
@@ -37,6 +38,10 @@ class WebchatTests extends WebchatBridgeTest {
     ObjectMapper mapper;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    WebchatRateLimiter limiter;
+    @Autowired
+    WebchatProperties properties;
 
     Http http;
     BrokerProbe probe;
@@ -294,6 +299,49 @@ class WebchatTests extends WebchatBridgeTest {
             assertThat(mapper.readTree(event.data()).get("text").asText()).isEqualTo("Collected this afternoon.");
             assertThat(awaitDelivery(caseId, messageId, "delivered")).isEqualTo("delivered");
         }
+    }
+
+    @Test
+    void limitsTheVisitorsRateAcrossInstancesInTheDatabase() throws Exception {
+        String token = newVisitor(http, mapper);
+        // 5 per minute (this context): 11 posts put at least 6 into one window, whatever the clock
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 11 && limited == null; i++) {
+            HttpResponse<String> response = postMessage(http, token, message("Message " + i), Map.of());
+            if (response.statusCode() == 429) {
+                limited = response;
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            }
+        }
+        assertThat(limited).isNotNull();
+        assertThat(mapper.readTree(limited.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:rate-limited");
+        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElse("0"))).isBetween(1, 60);
+        assertThat(jdbc.queryForObject("select max(hits) from cb_webchat_rate where rate_key = ?", Integer.class,
+                "visitor:" + WebchatVisitors.visitorIdOf(token))).isGreaterThan(5);
+
+        // the same counter whoever counts: a second limiter (another instance) sees the first one's hits
+        String key = "address:test-" + UUID.randomUUID();
+        limiter.hit(key, 2);
+        new WebchatRateLimiter(jdbc, properties).hit(key, 2);
+        assertThatThrownBy(() -> limiter.hit(key, 2)).isInstanceOf(org.casebridge.ops.RejectedRequestException.class)
+                .hasMessageContaining("More than 2 requests");
+    }
+
+    @Test
+    void replyToAForgottenVisitorFailsOnTheCase() throws Exception {
+        String token = newVisitor(http, mapper);
+        String clientId = UUID.randomUUID().toString();
+        assertThat(postMessage(http, token, "{\"text\": \"Parking permit\", \"clientMessageId\": \"" + clientId + "\"}", Map.of())
+                .statusCode()).isEqualTo(200);
+        String caseId = caseOf(WebchatVisitors.visitorIdOf(token) + ":" + clientId);
+        jdbc.update("delete from cb_webchat_visitor where visitor_id = ?", WebchatVisitors.visitorIdOf(token));
+
+        String replyId = replyId(caseId, "Your permit is approved.");
+
+        assertThat(awaitDelivery(caseId, replyId, "failed")).isEqualTo("failed");
+        String detail = jdbc.queryForObject("select delivery_detail from cb_message where message_id = ?", String.class, replyId);
+        assertThat(detail).contains("no longer known");
     }
 
     @Test
