@@ -39,9 +39,12 @@ abstract class WebchatBridgeTest {
     static final int PORT = TestInfrastructure.freePort();
     static final String ORIGIN = "http://127.0.0.1:" + PORT;
 
+    /** The data folder and sandbox ports of this context (a second instance shares them). */
+    static TestInfrastructure.Ports infrastructure;
+
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "webchat");
+        infrastructure = TestInfrastructure.isolate(registry, "webchat");
         registry.add("server.port", () -> PORT);
     }
 
