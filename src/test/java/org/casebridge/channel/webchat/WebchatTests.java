@@ -182,6 +182,11 @@ class WebchatTests extends WebchatBridgeTest {
         JsonNode problem = mapper.readTree(response.body());
         assertThat(problem.get("type").asText()).isEqualTo("urn:casebridge:problem:invalid-message");
         assertThat(problem.get("errors").findValuesAsText("pointer")).containsExactlyInAnyOrder("/colour", "/text", "/email");
+
+        // over casebridge.channels.webchat.max-request-size (64 KB): refused before the body is read
+        HttpResponse<String> tooLarge = postMessage(http, token, message("x".repeat(70_000)), Map.of());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(mapper.readTree(tooLarge.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:payload-too-large");
     }
 
     @Test
