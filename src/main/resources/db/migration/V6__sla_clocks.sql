@@ -1,6 +1,9 @@
 -- SLA clocks (org.casebridge.sla): triage result, first- and next-response clocks, pauses and the SLA events.
 -- Written for both H2 (default) and PostgreSQL (profile "postgres").
 
+-- Case status: open, waiting-on-customer (clocks paused), closed.
+alter table cb_case alter column status set data type varchar(32);
+
 -- Triage category of the case (null: none matched).
 alter table cb_case add column category varchar(64);
 -- When the first-response warning falls due (a share of the target, casebridge.sla warning-share).

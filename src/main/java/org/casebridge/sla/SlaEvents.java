@@ -83,11 +83,11 @@ public class SlaEvents {
 
     /** Route step: claims every event due now; the body becomes the list of event JSON documents to publish. */
     public List<String> claimDue() {
-        return claimDue(clock.instant());
+        return claimDueAt(clock.instant());
     }
 
     /** Claims the events due at {@code now} (breaches first), plus abandoned claims; returns their JSON documents. */
-    public List<String> claimDue(Instant now) {
+    public List<String> claimDueAt(Instant now) {
         Instant at = now.truncatedTo(ChronoUnit.MILLIS);
         List<String> claimed = new ArrayList<>();
         for (SlaClock slaClock : SlaClock.values()) {
