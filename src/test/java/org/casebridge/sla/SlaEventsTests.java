@@ -117,6 +117,43 @@ class SlaEventsTests extends BridgeTest {
         assertThat(race(caseId, now.plusSeconds(600))).hasSize(1);
     }
 
+    @Test
+    void theNextResponseClockRunsFromTheCustomersMessageOnAnAnsweredCaseToTheNextReply() throws Exception {
+        String caseId = openCase();
+        jdbc.update("update cb_case set first_response_at = ? where case_id = ?", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1), caseId);
+        Instant wrote = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        clocks.inboundStored(message(caseId, org.casebridge.cases.Direction.INBOUND, org.casebridge.cases.MessageKind.MESSAGE, wrote), false);
+
+        CaseClockState state = clocks.state(caseId).orElseThrow();
+        SlaPolicy.Deadline expected = policy.deadline(SlaClock.NEXT_RESPONSE, state.channel(), state.priority(), wrote);
+        assertThat(state.nextResponseStartedAt()).isEqualTo(wrote);
+        assertThat(state.nextResponseDue()).isEqualTo(expected.due());
+        assertThat(state.nextResponseWarnAt()).isEqualTo(expected.warnAt());
+
+        List<String> warning = race(caseId, expected.warnAt().plusSeconds(1));
+        assertThat(warning).hasSize(1);
+        assertThat(mapper.readTree(warning.get(0)).get("clock").asText()).isEqualTo("next-response");
+        List<String> breach = race(caseId, expected.due().plusSeconds(1));
+        assertThat(breach).extracting(e -> mapper.readTree(e).get("type").asText()).containsExactly("sla.breached");
+
+        // the automatic acknowledgement stops nothing; the reply stops the clock
+        clocks.replySent(message(caseId, org.casebridge.cases.Direction.OUTBOUND, org.casebridge.cases.MessageKind.AUTO_REPLY, Instant.now()), Instant.now());
+        assertThat(clocks.state(caseId).orElseThrow().nextResponseDue()).isNotNull();
+        clocks.replySent(message(caseId, org.casebridge.cases.Direction.OUTBOUND, org.casebridge.cases.MessageKind.MESSAGE, Instant.now()), Instant.now());
+        assertThat(clocks.state(caseId).orElseThrow().nextResponseDue()).isNull();
+    }
+
+    private static org.casebridge.cases.Case message(String caseId, org.casebridge.cases.Direction direction,
+                                                     org.casebridge.cases.MessageKind kind, Instant at) {
+        return new org.casebridge.cases.Case(org.casebridge.cases.Case.SCHEMA_VERSION, caseId, "msg-" + UUID.randomUUID(),
+                org.casebridge.cases.Channel.WEBFORM, direction, kind, at, null,
+                new org.casebridge.cases.Customer(null, "x@example.org", null, null, null, null, null), "Gate",
+                new org.casebridge.cases.Body("Thanks", "Thanks", null), List.of(), null,
+                new org.casebridge.cases.CaseThread(org.casebridge.cases.ThreadMethod.HEADER, 1.0, null, List.of(), null),
+                new org.casebridge.cases.Source("test", null, null), org.casebridge.cases.Priority.P3, null,
+                new org.casebridge.cases.Sla(null), new org.casebridge.cases.Trust(false, "none"));
+    }
+
     /** Both instances claim at the same moment, five times each; returns what they claimed for {@code caseId}. */
     private List<String> race(String caseId, Instant at) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);

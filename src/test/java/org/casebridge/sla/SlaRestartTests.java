@@ -167,6 +167,8 @@ class SlaRestartTests {
         properties.put("casebridge.errors.maximum-redelivery-delay", 100);
         properties.put("casebridge.sla.check-interval", "500");
         properties.put("casebridge.sla.claim-timeout", "3s");
-        return new SpringApplicationBuilder(CasebridgeApplication.class).properties(properties).run();
+        // as arguments: they must win over config/application.yaml (builder properties would only be defaults)
+        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        return new SpringApplicationBuilder(CasebridgeApplication.class).run(args);
     }
 }
