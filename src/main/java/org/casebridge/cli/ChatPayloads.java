@@ -35,6 +35,8 @@ final class ChatPayloads {
 
     /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
     static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>(Map.of(
+            "messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise,
+            "instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise
     ));
 
     private final ObjectMapper mapper;
