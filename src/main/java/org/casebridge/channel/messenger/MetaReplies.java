@@ -39,8 +39,12 @@ public class MetaReplies {
 
     /** Meta's limit for the text of one message. */
     static final int MAX_TEXT = 2000;
-    /** Exchange property: the number of messages a reply is sent as. */
+    /** Exchange property: the number of messages a reply is sent as (the route loops over them). */
     static final String PARTS_PROPERTY = "CasebridgeMetaParts";
+    /** Exchange property: the Send API request bodies, one per message. */
+    static final String BODIES_PROPERTY = "CasebridgeMetaBodies";
+    /** Exchange property: the Send API path of the reply, {@code /<node>/messages}. */
+    static final String PATH_PROPERTY = "CasebridgeMetaSendPath";
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaReplies.class);
     /** Graph API error codes that say "try again later" (rate limits, temporary outages). */
@@ -75,9 +79,9 @@ public class MetaReplies {
     }
 
     /**
-     * Route step: the outbound case (exchange property {@link CaseHeaders#CASE_PROPERTY}) becomes the list of Send API
-     * request bodies in the body, with the HTTP method, path and content type set. A reply that can never go out
-     * (no recipient, no text, window closed) is a {@link RejectedMessageException}.
+     * Route step: the outbound case (exchange property {@link CaseHeaders#CASE_PROPERTY}) becomes the Send API
+     * request bodies, one per message, in exchange property {@value #BODIES_PROPERTY}. A reply that can never go out (no recipient, no text, window
+     * closed) is a {@link RejectedMessageException}.
      */
     public void compose(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
@@ -102,17 +106,28 @@ public class MetaReplies {
             request.putObject("message").put("text", part);
             bodies.add(request.toString());
         }
-        Message message = exchange.getMessage();
-        message.setBody(bodies);
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.HTTP_PATH, "/" + sender(value) + "/messages");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.removeHeader(ReplyHeaders.PLATFORM_MESSAGE_ID);
+        exchange.setProperty(BODIES_PROPERTY, List.copyOf(bodies));
+        exchange.setProperty(PATH_PROPERTY, "/" + sender(value) + "/messages");
         exchange.setProperty(PARTS_PROPERTY, bodies.size());
         if (window.tag() != null) {
             LOG.info("Reply {} to case {} goes out after {}'s standard window, tagged {}", value.messageId(), value.caseId(),
                     channel.wireName(), window.tag());
         }
+    }
+
+    /**
+     * Route step before each Send API call: the body of message number {@code CamelLoopIndex}, its content type and
+     * the access token. Only those two headers reach Meta (the endpoint's header filter {@code metaSendHeaders}).
+     */
+    @SuppressWarnings("unchecked")
+    public void prepare(Exchange exchange) {
+        Message message = exchange.getMessage();
+        List<String> bodies = exchange.getProperty(BODIES_PROPERTY, List.class);
+        message.setBody(bodies.get(exchange.getProperty(Exchange.LOOP_INDEX, 0, Integer.class)));
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.HTTP_PATH, exchange.getProperty(PATH_PROPERTY, String.class));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Authorization", "Bearer " + properties.token());
     }
 
     /**
@@ -123,6 +138,7 @@ public class MetaReplies {
      */
     public void read(Exchange exchange) {
         Message message = exchange.getMessage();
+        message.removeHeader("Authorization");
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String answer = message.getBody(String.class);
         JsonNode json = readJson(answer);
@@ -169,10 +185,10 @@ public class MetaReplies {
             return new Window("MESSAGE_TAG", "HUMAN_AGENT");
         }
         String when = last == null ? "never wrote on " + channel.wireName()
-                : "last wrote " + describe(since) + " ago (" + last + ")";
+                : "last wrote at " + last + ", " + since.toHours() + " hours ago";
         throw new RejectedMessageException("messaging-window-closed", "Not sent: the customer " + when + ", outside "
                 + channel.wireName() + "'s " + describe(properties.getStandardWindow()) + " messaging window"
-                + (properties.isHumanAgentTag() ? " and the " + describe(properties.getHumanAgentWindow()) + " of the HUMAN_AGENT tag"
+                + (properties.isHumanAgentTag() ? " and the " + describe(properties.getHumanAgentWindow()) + " the HUMAN_AGENT tag allows"
                 : " (replies up to 7 days are possible with casebridge.channels." + channel.wireName() + ".human-agent-tag)")
                 + ". Answer on another channel, or wait for the customer to write again.");
     }
@@ -235,13 +251,13 @@ public class MetaReplies {
     }
 
     private static String describe(Duration duration) {
-        if (duration.toDays() >= 1 && duration.toHours() % 24 == 0) {
-            return duration.toDays() + (duration.toDays() == 1 ? " day" : " days");
+        if (duration.toDays() >= 2 && duration.toHours() % 24 == 0) {
+            return duration.toDays() + " days";
         }
         if (duration.toHours() >= 1) {
-            return duration.toHours() + " hours";
+            return duration.toHours() + "-hour";
         }
-        return Math.max(1, duration.toMinutes()) + " minutes";
+        return Math.max(1, duration.toMinutes()) + "-minute";
     }
 
     private static String abbreviate(String value) {
