@@ -175,8 +175,14 @@ public class MetaReplies {
     }
 
     Window window(String caseId, String recipient) {
-        Instant last = lastCustomerMessage(caseId, recipient);
-        Instant now = clock.instant();
+        return window(channel, properties, lastCustomerMessage(caseId, recipient), clock.instant());
+    }
+
+    /**
+     * How a reply may go out at {@code now} when the customer last wrote at {@code last} (null: never on this
+     * channel), or a {@link RejectedMessageException} saying why it may not.
+     */
+    static Window window(Channel channel, MetaMessagingProperties properties, Instant last, Instant now) {
         Duration since = last == null ? null : Duration.between(last, now);
         if (since != null && since.compareTo(properties.getStandardWindow()) <= 0) {
             return new Window("RESPONSE", null);

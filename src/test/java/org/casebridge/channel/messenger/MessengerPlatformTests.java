@@ -272,15 +272,4 @@ class MessengerPlatformTests {
             }
         }
     }
-
-    @Test
-    void splitsLongRepliesBetweenParagraphsAndWords() {
-        String paragraph = "word ".repeat(300).strip();
-        List<String> parts = MetaReplies.split(paragraph + "\n\n" + paragraph, MetaReplies.MAX_TEXT);
-
-        assertThat(parts).hasSize(2).allSatisfy(p -> assertThat(p).hasSizeLessThanOrEqualTo(MetaReplies.MAX_TEXT).isEqualTo(paragraph));
-        List<String> words = MetaReplies.split("x".repeat(2500), MetaReplies.MAX_TEXT);
-        assertThat(words).extracting(String::length).containsExactly(2000, 500);
-        assertThat(MetaReplies.split("short", MetaReplies.MAX_TEXT)).containsExactly("short");
-    }
 }
