@@ -37,6 +37,8 @@ final class ChatPayloads {
     static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>();
 
     static {
+        PLATFORMS.put("instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise);
+        PLATFORMS.put("messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise);
         PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
         PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);
     }
