@@ -35,6 +35,7 @@ final class ChatPayloads {
 
     /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
     static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>(Map.of(
+            "twitter", org.casebridge.channel.twitter.TwitterPlatform::forNormalise
     ));
 
     private final ObjectMapper mapper;
