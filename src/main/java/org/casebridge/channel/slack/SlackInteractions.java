@@ -278,9 +278,26 @@ public class SlackInteractions {
         }
     }
 
+    /**
+     * Whether the call is form-encoded (an interaction or a slash command) rather than JSON (the Events API): by its
+     * Content-Type, or, where the request was passed on as opaque bytes ({@link SlackFormBodyFilter}), by the body,
+     * which for JSON starts with '{'.
+     */
     private static boolean isForm(Message message) {
         String type = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(SlackFormBodyFilter.FORM)) {
+            return true;
+        }
+        if (type != null && type.toLowerCase(Locale.ROOT).contains("json")) {
+            return false;
+        }
+        byte[] body = message.getBody(byte[].class);
+        for (byte b : body == null ? new byte[0] : body) {
+            if (!Character.isWhitespace(b)) {
+                return b != '{';
+            }
+        }
+        return false;
     }
 
     private static void answer(Message message, int status, String contentType, String body) {
