@@ -62,12 +62,34 @@ public class SlackNotifications {
             throw new RejectedMessageException("invalid-notification", "A staff notification in JSON could not be read: " + e.getMessage());
         }
         String text = json.path("text").asText("").strip();
+        String caseId = SlackInteractions.caseReference(json.path("caseId").asText(caseHeader));
+        String type = json.path("type").asText("");
+        if (text.isEmpty() && type.startsWith("sla.")) {
+            // an SLA event as published on casebridge.sla.events: said in words
+            return new Notification(slaText(json, type, caseId), caseId, type);
+        }
         if (text.isEmpty()) {
             throw new RejectedMessageException("invalid-notification", "A staff notification needs a non-empty \"text\"");
         }
-        String caseId = SlackInteractions.caseReference(json.path("caseId").asText(caseHeader));
         String severity = json.path("severity").asText("info").toLowerCase(Locale.ROOT);
         return new Notification(text, caseId, severity);
+    }
+
+    /** {@code SLA breached: first response on CB-7K3M9Q (P2, email) was due 2026-11-24T10:00:00Z}. */
+    static String slaText(JsonNode event, String type, String caseId) {
+        String what = "sla.breached".equals(type) ? "SLA breached" : "sla.warning".equals(type) ? "SLA warning" : type;
+        String clock = event.path("clock").asText("").replace('-', ' ').replace('_', ' ');
+        StringBuilder text = new StringBuilder(what).append(": ").append(clock.isBlank() ? "response" : clock)
+                .append(" on ").append(caseId == null ? "a case" : caseId);
+        String priority = event.path("priority").asText("");
+        String channel = event.path("channel").asText("");
+        if (!priority.isEmpty() || !channel.isEmpty()) {
+            text.append(" (").append(String.join(", ", java.util.stream.Stream.of(priority, channel).filter(v -> !v.isEmpty()).toList())).append(')');
+        }
+        if (event.hasNonNull("dueAt")) {
+            text.append("sla.breached".equals(type) ? " was due " : " is due ").append(event.get("dueAt").asText());
+        }
+        return text.toString();
     }
 
     /** The Slack message: mark, text and case in one section, and the "Take case" button when there is a case. */

@@ -51,4 +51,19 @@ class SlackNotificationsTests {
         assertThatThrownBy(() -> notifications.read("  ", null)).isInstanceOf(RejectedMessageException.class);
         assertThatThrownBy(() -> notifications.read("{not json", null)).isInstanceOf(RejectedMessageException.class);
     }
+
+    @Test
+    void anSlaEventFromTheQueueIsSaidInWordsWithItsSeverity() {
+        String caseId = CaseIds.newCaseId();
+        SlackNotifications.Notification breach = notifications.read("""
+                {"eventId": "e1", "type": "sla.breached", "clock": "first-response", "caseId": "%s", "channel": "whatsapp",
+                 "priority": "P2", "dueAt": "2026-11-24T10:00:00Z", "occurredAt": "2026-11-24T10:00:05Z"}
+                """.formatted(caseId), null);
+        assertThat(breach.text()).isEqualTo("SLA breached: first response on " + caseId + " (P2, whatsapp) was due 2026-11-24T10:00:00Z");
+        Message message = SlackNotifications.toSlack(breach);
+        assertThat(message.getText()).startsWith(":red_circle: SLA breached");
+        assertThat(message.getBlocks()).hasSize(2);
+        assertThat(SlackNotifications.toSlack(notifications.read("{\"type\": \"sla.warning\", \"caseId\": \"" + caseId + "\"}", null)).getText())
+                .isEqualTo(":warning: SLA warning: response on " + caseId);
+    }
 }
