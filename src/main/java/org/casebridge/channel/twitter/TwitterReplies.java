@@ -70,14 +70,22 @@ public class TwitterReplies {
         String latest = jdbc.queryForList("select external_id from cb_message where case_id = ? and direction = 'inbound'"
                         + " and channel = 'twitter' order by received_at desc", String.class, value.caseId())
                 .stream().filter(id -> id != null).findFirst().orElse(null);
-        boolean mention = latest != null && latest.startsWith(TwitterPlatform.TWEET_PREFIX);
-        String tweetId = mention ? latest.substring(TwitterPlatform.TWEET_PREFIX.length()) : null;
-        Call call = mention && properties.getReplyToMentions() == TwitterProperties.MentionReplies.PUBLIC
-                ? new Call(Call.Kind.PUBLIC_REPLY, value.customer().platformUserId(), tweetId, true)
-                : new Call(Call.Kind.DM, value.customer().platformUserId(), tweetId, mention);
+        Call call = call(value.customer().platformUserId(), latest, properties.getReplyToMentions());
         Message message = exchange.getMessage();
         exchange.setProperty(SAVED_HEADERS, new HashMap<>(message.getHeaders()));
         request(exchange, call, value);
+    }
+
+    /**
+     * The call for a reply to {@code participant} on a case whose latest customer message had the platform id
+     * {@code latestInbound}: a DM, unless that message was a public mention and {@code mode} is {@code public}.
+     */
+    static Call call(String participant, String latestInbound, TwitterProperties.MentionReplies mode) {
+        boolean mention = latestInbound != null && latestInbound.startsWith(TwitterPlatform.TWEET_PREFIX);
+        String tweetId = mention ? latestInbound.substring(TwitterPlatform.TWEET_PREFIX.length()) : null;
+        return mention && mode == TwitterProperties.MentionReplies.PUBLIC
+                ? new Call(Call.Kind.PUBLIC_REPLY, participant, tweetId, true)
+                : new Call(Call.Kind.DM, participant, tweetId, mention);
     }
 
     private void request(Exchange exchange, Call call, Case value) {
