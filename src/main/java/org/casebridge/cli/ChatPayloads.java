@@ -40,6 +40,7 @@ final class ChatPayloads {
         PLATFORMS.put("instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise);
         PLATFORMS.put("messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise);
         PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
+        PLATFORMS.put("twitter", org.casebridge.channel.twitter.TwitterPlatform::forNormalise);
         PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);
     }
 

@@ -35,6 +35,17 @@ public class WebhookEventLog {
                 truncate(reason == null ? "" : reason, 2000), rawRef);
     }
 
+    /**
+     * Records a webhook event with another {@code outcome} than {@code ignored}: e.g. Slack's staff events, which are
+     * kept ({@code recorded}) or acted on ({@code acted}) but never become case messages.
+     */
+    public void record(Channel channel, String eventType, String outcome, String detail, String rawRef) {
+        jdbc.update("insert into cb_webhook_event (event_id, received_at, channel, event_type, outcome, detail, raw_ref)"
+                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC),
+                channel.wireName(), truncate(eventType == null || eventType.isBlank() ? "unknown" : eventType, 128), truncate(outcome, 16),
+                truncate(detail == null ? "" : detail, 2000), rawRef);
+    }
+
     /** How many events of {@code channel} were recorded as ignored. */
     public long countIgnored(Channel channel) {
         Long count = jdbc.queryForObject("select count(*) from cb_webhook_event where channel = ? and outcome = 'ignored'", Long.class,

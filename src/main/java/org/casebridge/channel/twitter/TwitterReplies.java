@@ -1,0 +1,201 @@
+package org.casebridge.channel.twitter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.replies.ReplyHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Translator from an outbound Case on an X case to the X API call of {@code routes/case-replies-to-twitter.yaml}, and
+ * from X's answer to the platform id of the message sent.
+ * <p>
+ * A direct message case is answered by DM ({@code POST /2/dm_conversations/with/{participant}/messages}). A case whose
+ * latest customer message was a public mention is answered as {@code casebridge.channels.twitter.reply-to-mentions}
+ * says: {@code dm} (the default) sends a DM, and only when X refuses it (the customer does not accept DMs from the
+ * account) posts a public reply; {@code public} always posts the public reply. A public reply ({@code POST /2/tweets}
+ * with {@code reply.in_reply_to_tweet_id}) names the case reference and invites a DM, and never carries the back
+ * office's text: whatever the case says stays private.
+ */
+@Component("twitterReplies")
+public class TwitterReplies {
+
+    /** Exchange property: the public reply is due because X refused the direct message. */
+    public static final String PUBLIC_FALLBACK = "CasebridgeTwitterPublicFallback";
+    private static final String SAVED_HEADERS = "CasebridgeTwitterSavedHeaders";
+    private static final String CALL = "CasebridgeTwitterCall";
+    private static final Logger LOG = LoggerFactory.getLogger(TwitterReplies.class);
+
+    private final TwitterProperties properties;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+
+    public TwitterReplies(TwitterProperties properties, JdbcTemplate jdbc, ObjectMapper mapper) {
+        this.properties = properties;
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+    }
+
+    /** What goes to X: a DM to {@code participant}, or a public reply to {@code tweetId}. */
+    record Call(Kind kind, String participant, String tweetId, boolean mention) {
+        enum Kind { DM, PUBLIC_REPLY }
+    }
+
+    /**
+     * Route step: the outbound case (exchange property {@code CasebridgeCase}) becomes the X API request: path, JSON
+     * body and bearer token. The exchange's own headers are kept aside so none of them reaches X.
+     */
+    public void prepare(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        if (value == null || value.customer() == null || value.customer().platformUserId() == null) {
+            throw new RejectedMessageException("no-recipient", "The reply has no X user id to write to");
+        }
+        String token = properties.getUserAccessToken();
+        if (token == null || token.isBlank()) {
+            // a setting can be fixed: redelivered, then dead-lettered with this reason
+            throw new IllegalStateException("No X user access token is configured (casebridge.channels.twitter.user-access-token)");
+        }
+        String latest = jdbc.queryForList("select external_id from cb_message where case_id = ? and direction = 'inbound'"
+                        + " and channel = 'twitter' order by received_at desc", String.class, value.caseId())
+                .stream().filter(id -> id != null).findFirst().orElse(null);
+        Call call = call(value.customer().platformUserId(), latest, properties.getReplyToMentions());
+        Message message = exchange.getMessage();
+        exchange.setProperty(SAVED_HEADERS, new HashMap<>(message.getHeaders()));
+        request(exchange, call, value);
+    }
+
+    /**
+     * The call for a reply to {@code participant} on a case whose latest customer message had the platform id
+     * {@code latestInbound}: a DM, unless that message was a public mention and {@code mode} is {@code public}.
+     */
+    static Call call(String participant, String latestInbound, TwitterProperties.MentionReplies mode) {
+        boolean mention = latestInbound != null && latestInbound.startsWith(TwitterPlatform.TWEET_PREFIX);
+        String tweetId = mention ? latestInbound.substring(TwitterPlatform.TWEET_PREFIX.length()) : null;
+        return mention && mode == TwitterProperties.MentionReplies.PUBLIC
+                ? new Call(Call.Kind.PUBLIC_REPLY, participant, tweetId, true)
+                : new Call(Call.Kind.DM, participant, tweetId, mention);
+    }
+
+    private void request(Exchange exchange, Call call, Case value) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (call.kind() == Call.Kind.DM) {
+            message.setHeader(Exchange.HTTP_PATH, "/2/dm_conversations/with/" + call.participant() + "/messages");
+            body.put("text", value.body().text());
+        } else {
+            message.setHeader(Exchange.HTTP_PATH, "/2/tweets");
+            body.put("text", publicText(value));
+            body.put("reply", Map.of("in_reply_to_tweet_id", call.tweetId()));
+        }
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Authorization", "Bearer " + properties.getUserAccessToken().strip());
+        try {
+            message.setBody(mapper.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        exchange.setProperty(CALL, call);
+    }
+
+    /** The public reply to a mention: the reference and an invitation to write privately, nothing of the case. */
+    static String publicText(Case value) {
+        String handle = value.customer().handle();
+        return (handle == null ? "" : "@" + handle + " ") + "We have replied to your message under reference " + value.caseId()
+                + ". Please send us a direct message quoting it, so we can continue privately.";
+    }
+
+    /**
+     * Route step after the call: X's id for the message into {@code CasebridgePlatformMessageId}, the exchange's
+     * headers back. A refused DM on a mention case (X answers 403) makes the public reply due instead; other refusals
+     * that will never succeed (400, 403, 404) are {@link RejectedMessageException}s; 401, 429 and 5xx are redelivered.
+     */
+    public void answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String response = message.getBody(String.class);
+        Call call = exchange.getProperty(CALL, Call.class);
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        boolean fallingBack = Boolean.TRUE.equals(exchange.getProperty(PUBLIC_FALLBACK, Boolean.class));
+        if (status / 100 == 2) {
+            String id = platformId(response, call);
+            restoreHeaders(exchange);
+            exchange.removeProperty(PUBLIC_FALLBACK);
+            if (id != null) {
+                message.setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, id);
+            } else {
+                LOG.warn("X accepted reply {} on case {} but named no id for it: its receipts cannot be matched",
+                        value.messageId(), value.caseId());
+            }
+            return;
+        }
+        String reason = "X answered HTTP " + status + " to " + (call.kind() == Call.Kind.DM ? "the direct message" : "the public reply")
+                + ": " + detail(response);
+        if (status == 403 && call.kind() == Call.Kind.DM && call.mention() && !fallingBack) {
+            LOG.info("Case {}: {}; replying publicly to tweet {} with the reference only", value.caseId(), reason, call.tweetId());
+            exchange.setProperty(PUBLIC_FALLBACK, true);
+            request(exchange, new Call(Call.Kind.PUBLIC_REPLY, call.participant(), call.tweetId(), true), value);
+            return;
+        }
+        restoreHeaders(exchange);
+        if (status == 400 || status == 403 || status == 404) {
+            throw new RejectedMessageException("twitter-refused", reason);
+        }
+        throw new IllegalStateException(reason);
+    }
+
+    private String platformId(String response, Call call) {
+        try {
+            JsonNode data = mapper.readTree(response == null ? "{}" : response).path("data");
+            String id = call.kind() == Call.Kind.DM ? data.path("dm_event_id").asText(null) : data.path("id").asText(null);
+            return id == null || id.isBlank() ? null : id;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** X's reason from a problem answer ({@code detail}/{@code title}, or the v1.1 {@code errors} list), shortened. */
+    private String detail(String response) {
+        if (response == null || response.isBlank()) {
+            return "(no body)";
+        }
+        try {
+            JsonNode node = mapper.readTree(response);
+            String detail = node.path("detail").asText(node.path("title").asText(""));
+            if (detail.isEmpty() && node.path("errors").isArray() && !node.path("errors").isEmpty()) {
+                JsonNode first = node.path("errors").get(0);
+                detail = first.path("message").asText(first.path("detail").asText(""));
+            }
+            if (!detail.isEmpty()) {
+                return detail;
+            }
+        } catch (JsonProcessingException e) {
+            // not JSON: the text itself
+        }
+        return response.length() > 300 ? response.substring(0, 300) + "…" : response;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void restoreHeaders(Exchange exchange) {
+        Map<String, Object> saved = exchange.getProperty(SAVED_HEADERS, Map.class);
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        if (saved != null) {
+            message.getHeaders().putAll(saved);
+        }
+    }
+
+}
