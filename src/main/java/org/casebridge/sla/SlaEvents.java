@@ -63,8 +63,12 @@ public class SlaEvents {
     @org.springframework.beans.factory.annotation.Autowired
     public SlaEvents(JdbcTemplate jdbc, SlaPolicy policy, ObjectMapper mapper,
                      @Value("${casebridge.sla.claim-timeout}") Duration claimTimeout,
-                     @Value("${casebridge.sla.supervisor-queues:}") String supervisorQueues) {
-        this(jdbc, policy, mapper, claimTimeout, supervisorQueues, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID(),
+                     @Value("${casebridge.sla.supervisor-queues:}") String supervisorQueues,
+                     @Value("${casebridge.channels.slack.enabled:false}") boolean slackEnabled,
+                     @Value("${casebridge.channels.slack.notification-queue:casebridge.staff.notifications}") String slackQueue) {
+        // supervisors on Slack get their copy through the staff notification queue, only while Slack is set up: a queue
+        // nobody reads would only grow
+        this(jdbc, policy, mapper, claimTimeout, slackEnabled ? supervisorQueues + "," + slackQueue : supervisorQueues, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID(),
                 Clock.systemUTC());
     }
 

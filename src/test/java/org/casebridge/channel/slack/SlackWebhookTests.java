@@ -95,6 +95,7 @@ class SlackWebhookTests {
         registry.add("casebridge.channels.slack.bot-token", () -> BOT_TOKEN);
         registry.add("casebridge.channels.slack.channel", () -> CHANNEL);
         registry.add("casebridge.channels.slack.server-url", () -> "http://127.0.0.1:" + SLACK.port());
+        registry.add("casebridge.sla.check-interval", () -> "1s");
     }
 
     @AfterAll
@@ -307,5 +308,22 @@ class SlackWebhookTests {
             message.setStringProperty("CasebridgeCaseId", caseId);
             sender.send(message);
         }
+    }
+
+    @Test
+    void anSlaBreachReachesTheSupervisorsOnSlack() throws Exception {
+        String body = mapper.writeValueAsString(Map.of("sender", Map.of("email", "slack-sla-" + System.nanoTime() + "@example.org"),
+                "subject", "Fence", "text", "The garden fence blew down."));
+        HttpResponse<String> opened = http.post("/api/v1/messages", "application/json", body.getBytes(StandardCharsets.UTF_8),
+                Map.of("X-Api-Key", "demo-key-change-me"));
+        assertThat(opened.statusCode()).isEqualTo(202);
+        String caseId = mapper.readTree(opened.body()).get("caseId").asText();
+        // the first response was due a minute ago: the clock route breaches it within its next look
+        jdbc.update("update cb_case set first_response_warn_at = ?, first_response_due = ? where case_id = ?",
+                OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(2), OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1), caseId);
+
+        await(() -> SLACK.findAll(postRequestedFor(urlEqualTo("/api/chat.postMessage"))).stream()
+                .map(r -> java.net.URLDecoder.decode(r.getBodyAsString(), StandardCharsets.UTF_8))
+                .anyMatch(text -> text.contains("SLA breached: first response on " + caseId)), "the breach in Slack");
     }
 }
