@@ -18,6 +18,8 @@
 #   JAVA_OPTS=       further JVM options for the app
 #   LABEL=           a note printed at the top of the results (e.g. "machine busy")
 #   KEEP_DATA=0      1 keeps the temporary data folder (H2, KahaDB, archive) for inspection
+#   CHANNEL=api      api = POST /api/v1/messages; telegram = signed Telegram webhook calls to /webhooks/telegram
+#                    (same bare route as the baseline; the web API's goals are printed for reference only)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +50,13 @@ GOAL_COST_RATIO=1.25
 GOAL_STARTUP_S=5
 GOAL_IDLE_RSS_MB=350
 
-CB_URL_PATH=/api/v1/messages
+CHANNEL=${CHANNEL:-api}
+TELEGRAM_SECRET=bench-telegram-secret
+case "$CHANNEL" in
+  api) CB_URL_PATH=/api/v1/messages; CB_OK=202 ;;
+  telegram) CB_URL_PATH=/webhooks/telegram; CB_OK=200 ;;
+  *) echo "CHANNEL must be api or telegram" >&2; exit 2 ;;
+esac
 CB_QUEUE=casebridge.cases.new
 BARE_URL_PATH=/bench/bare
 BARE_QUEUE=casebridge.bench.bare
@@ -122,7 +130,7 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
 # run_wrk <url> <api key or empty> <duration> <output file>: prints the BENCH line
 run_wrk() {
-  BENCH_API_KEY="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout "$WRK_TIMEOUT" --latency \
+  BENCH_API_KEY="$2" BENCH_CHANNEL="$5" BENCH_TELEGRAM_SECRET="$TELEGRAM_SECRET" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout "$WRK_TIMEOUT" --latency \
     -s "$BENCH_DIR/wrk/post-message.lua" "$1" >"$4" 2>&1 || { cat "$4" >&2; die "wrk failed"; }
   grep '^BENCH ' "$4" || die "no BENCH line in $4"
 }
@@ -160,6 +168,8 @@ CASEBRIDGE_DATA_DIR="$DATA_DIR" java $LAUNCH_OPTS $JAVA_OPTS -jar "$LAUNCH_JAR" 
   --server.port="$PORT" \
   --casebridge.broker.embedded-bind="tcp://127.0.0.1:$BROKER_PORT" \
   --camel.main.routes-include-pattern='file:routes/*.yaml,file:bench/routes/*.yaml' \
+  --casebridge.channels.telegram.enabled=true --casebridge.channels.telegram.secret-token="$TELEGRAM_SECRET" \
+  --casebridge.chat.acknowledge=false \
   >"$LOG_DIR/app.log" 2>&1 &
 APP_PID=$!
 
@@ -189,22 +199,27 @@ say "idle RSS: $IDLE_RSS_MB MiB"
 # one request each, to fail fast with a readable answer rather than a table of errors
 declare -A OK_TOTAL=([casebridge]=0 [bare]=0)
 for target in casebridge bare; do
-  if [ "$target" = casebridge ]; then path=$CB_URL_PATH; key_header=(-H "X-Api-Key: $API_KEY"); else path=$BARE_URL_PATH; key_header=(); fi
-  answer=$(curl -s -m 10 -w ' HTTP:%{http_code}' -H 'Content-Type: application/json' "${key_header[@]}" \
-    -d '{"sender":{"name":"Amira Hassan","email":"amira@example.org"},"subject":"Leaking tap","text":"The kitchen tap leaks."}' \
-    "$BASE$path")
-  [[ $answer == *HTTP:202 ]] || die "POST $path answered: $answer"
+  body='{"sender":{"name":"Amira Hassan","email":"amira@example.org"},"subject":"Leaking tap","text":"The kitchen tap leaks."}'
+  expected=202
+  if [ "$target" = casebridge ]; then path=$CB_URL_PATH; key_header=(-H "X-Api-Key: $API_KEY"); expected=$CB_OK; else path=$BARE_URL_PATH; key_header=(); fi
+  if [ "$target" = casebridge ] && [ "$CHANNEL" = telegram ]; then
+    key_header=(-H "X-Telegram-Bot-Api-Secret-Token: $TELEGRAM_SECRET")
+    body='{"update_id":1,"message":{"message_id":1,"date":1700000000,"from":{"id":99,"first_name":"Amira"},"chat":{"id":99,"type":"private"},"text":"The kitchen tap leaks."}}'
+  fi
+  answer=$(curl -s -m 10 -w ' HTTP:%{http_code}' -H 'Content-Type: application/json' "${key_header[@]}" -d "$body" "$BASE$path")
+  [[ $answer == *HTTP:$expected ]] || die "POST $path answered: $answer"
   OK_TOTAL[$target]=1
   say "POST $path -> $answer"
 done
 
 url_of() { if [ "$1" = casebridge ]; then echo "$BASE$CB_URL_PATH"; else echo "$BASE$BARE_URL_PATH"; fi; }
 key_of() { if [ "$1" = casebridge ]; then echo "$API_KEY"; else echo ""; fi; }
+channel_of() { if [ "$1" = casebridge ]; then echo "$CHANNEL"; else echo api; fi; }
 queue_of() { if [ "$1" = casebridge ]; then echo "$CB_QUEUE"; else echo "$BARE_QUEUE"; fi; }
 
 for target in casebridge bare; do
   say "warm-up: $target for $WARMUP"
-  line=$(run_wrk "$(url_of "$target")" "$(key_of "$target")" "$WARMUP" "$LOG_DIR/warmup-$target.txt")
+  line=$(run_wrk "$(url_of "$target")" "$(key_of "$target")" "$WARMUP" "$LOG_DIR/warmup-$target.txt" "$(channel_of "$target")")
   OK_TOTAL[$target]=$(( ${OK_TOTAL[$target]} + $(field "$line" ok) ))
   say "  $line"
 done
@@ -216,7 +231,7 @@ measure() { # measure <target> <round>
   queue=$(queue_of "$target")
   q0=$(queue_size "$queue")
   c0=$(cpu_ticks)
-  line=$(run_wrk "$(url_of "$target")" "$(key_of "$target")" "$DURATION" "$LOG_DIR/round$round-$target.txt")
+  line=$(run_wrk "$(url_of "$target")" "$(key_of "$target")" "$DURATION" "$LOG_DIR/round$round-$target.txt" "$(channel_of "$target")")
   c1=$(cpu_ticks)
   sleep 1 # requests still in flight when wrk stopped finish on the server
   q1=$(queue_size "$queue")
@@ -281,6 +296,8 @@ MAX_HEAP_MB=$(java $JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$
 mkdir -p "$(dirname "$RESULTS_FILE")"
 {
   echo "# casebridge benchmark, $RUN_ID"
+  echo
+  echo "Channel measured: **$CHANNEL** (POST $CB_URL_PATH, success = $CB_OK), against the bare platform-http → JSON → persistent JMS route."
   echo
   [ -n "$LABEL" ] && { echo "**$LABEL**"; echo; }
   echo "Commit $COMMIT; \`$JAR\` built $JAR_BUILT; $JAVA_VERSION, LAUNCH=$LAUNCH (${LAUNCH_OPTS:-plain java -jar}), JAVA_OPTS='${JAVA_OPTS}' (max heap ${MAX_HEAP_MB} MiB)."

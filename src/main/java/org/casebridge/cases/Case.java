@@ -54,6 +54,12 @@ public record Case(
                 body, attachments, recipients, newThread, source, priority, category, sla, trust);
     }
 
+    /** This message with other customer details (e.g. enriched from the housing system). */
+    public Case withCustomer(Customer newCustomer) {
+        return new Case(schemaVersion, caseId, messageId, channel, direction, kind, receivedAt, sentAt, newCustomer, subject,
+                body, attachments, recipients, thread, source, priority, category, sla, trust);
+    }
+
     /** This message under another case id. */
     public Case withCaseId(String newCaseId) {
         return new Case(schemaVersion, newCaseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,

@@ -36,7 +36,8 @@ final class ChatPayloads {
 
     /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
     static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>(Map.of(
-            "sms", SmsPlatform::forNormalise
+            "sms", SmsPlatform::forNormalise,
+            "telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise
     ));
 
     private final ObjectMapper mapper;

@@ -73,4 +73,35 @@ class NormaliseCommandTests {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
     }
+
+    @Test
+    void printsTheCasesAWebhookPayloadYields(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("update.json"), """
+                {"update_id": 9, "message": {"message_id": 12, "date": 1700000000,
+                  "from": {"id": 77, "first_name": "Ann", "username": "ann_t"}, "chat": {"id": 77, "type": "private"},
+                  "caption": "Mould in the bathroom",
+                  "photo": [{"file_id": "small", "file_size": 100}, {"file_id": "large", "file_size": 90000}]}}
+                """);
+
+        assertThat(run("--channel", "telegram", file.toString())).isZero();
+
+        JsonNode result = mapper.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode value = result.at("/cases/0/case");
+        assertThat(value.get("channel").asText()).isEqualTo("telegram");
+        assertThat(value.get("subject").asText()).isEqualTo("Mould in the bathroom");
+        assertThat(value.at("/customer/platformUserId").asText()).isEqualTo("77");
+        assertThat(value.at("/source/externalId").asText()).isEqualTo("77:12");
+        assertThat(result.at("/cases/0/media/0/platformId").asText()).isEqualTo("large");
+        assertThat(result.get("ignored")).isEmpty();
+    }
+
+    @Test
+    void aPayloadThePlatformCouldNotHaveSentIsARejection(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.json"), "{\"hello\": 1}");
+
+        assertThat(run("--channel=telegram", file.toString())).isEqualTo(1);
+
+        assertThat(mapper.readTree(out.toString(StandardCharsets.UTF_8)).at("/rejection/type").asText())
+                .isEqualTo("urn:casebridge:problem:invalid-payload");
+    }
 }

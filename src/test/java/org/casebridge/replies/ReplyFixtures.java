@@ -42,10 +42,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cases to reply to, a back office writing to the queue, and the customer's mailbox in the sandbox, for the reply tests. */
-final class ReplyFixtures {
+public final class ReplyFixtures {
 
     /** The demo back-office client's key from config/application.yaml (trusted-identity: true). */
-    static final String BACKOFFICE_KEY = "backoffice-key-change-me";
+    public static final String BACKOFFICE_KEY = "backoffice-key-change-me";
     static final String JSON = "application/json";
 
     private ReplyFixtures() {
@@ -62,7 +62,7 @@ final class ReplyFixtures {
     }
 
     /** Posts a reply to case {@code caseId} with the given client key. */
-    static HttpResponse<String> postReply(Http http, String caseId, String apiKey, String body, Map<String, String> headers) {
+    public static HttpResponse<String> postReply(Http http, String caseId, String apiKey, String body, Map<String, String> headers) {
         Map<String, String> all = new java.util.HashMap<>(Map.of("X-Api-Key", apiKey));
         all.putAll(headers);
         return http.post("/api/v1/cases/" + caseId + "/replies", JSON, body.getBytes(StandardCharsets.UTF_8), all);

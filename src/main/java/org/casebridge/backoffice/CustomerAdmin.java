@@ -1,0 +1,160 @@
+package org.casebridge.backoffice;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.casebridge.ops.RejectedRequestException;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operators' view of customers ({@code /api/v1/admin/customers/...}, admin-only): a customer with its identities
+ * and merge history, merging two customers and undoing a merge. Every merge records who asked and why.
+ */
+@Component("customerAdmin")
+public class CustomerAdmin {
+
+    private static final int MAX_TEXT = 2000;
+
+    private final IdentityStore identities;
+    private final ObjectMapper mapper;
+
+    public CustomerAdmin(IdentityStore identities, ObjectMapper mapper) {
+        this.identities = identities;
+        this.mapper = mapper;
+    }
+
+    /** Route step for {@code GET /api/v1/admin/customers/{id}}: the customer, its identities, open cases and merges. */
+    public void show(Exchange exchange) {
+        String id = customerId(exchange);
+        IdentityStore.CustomerRecord customer = identities.find(id).orElseThrow(() -> notFound(id));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("customerId", customer.customerId());
+        view.put("housingCustomerId", customer.housingCustomerId());
+        view.put("displayName", customer.displayName());
+        view.put("tenancyRef", customer.tenancyRef());
+        view.put("propertyRef", customer.propertyRef());
+        view.put("flags", customer.flags());
+        view.put("mergedInto", customer.mergedInto());
+        view.put("identities", customer.identities());
+        view.put("openCases", customer.mergedInto() == null ? identities.openCasesOf(id) : java.util.List.of());
+        view.put("merges", identities.mergesOf(id));
+        exchange.getMessage().setBody(view);
+    }
+
+    /**
+     * Route step for {@code POST /api/v1/admin/customers/{id}/merge} with {@code {"from": "CU-...", "by": "...",
+     * "reason": "..."}}: merges customer {@code from} into {@code id}; answers the audited merge.
+     */
+    public void merge(Exchange exchange) {
+        String target = customerId(exchange);
+        JsonNode request = body(exchange);
+        String source = text(request, "from", true);
+        String actor = actor(exchange, request);
+        String reason = text(request, "reason", true);
+        exchange.getMessage().setBody(run(() -> identities.merge(target, source.toUpperCase(java.util.Locale.ROOT), actor, reason)));
+    }
+
+    /**
+     * Route step for {@code POST /api/v1/admin/customers/{id}/unmerge} with {@code {"mergeId": "...", "by": "...",
+     * "reason": "..."}}: undoes that merge into {@code id} (without mergeId: the latest one not yet undone).
+     */
+    public void unmerge(Exchange exchange) {
+        String target = customerId(exchange);
+        JsonNode request = body(exchange);
+        String actor = actor(exchange, request);
+        String reason = text(request, "reason", true);
+        String mergeId = Optional.ofNullable(text(request, "mergeId", false))
+                .or(() -> identities.latestMergeInto(target))
+                .orElseThrow(() -> new RejectedRequestException(404, "merge-not-found", "No merge to undo",
+                        "No merge into customer '" + target + "' is left to undo."));
+        IdentityStore.Merge merge = identities.merge(mergeId).filter(m -> m.targetCustomerId().equals(target))
+                .orElseThrow(() -> new RejectedRequestException(404, "merge-not-found", "Merge not found",
+                        "No merge '" + mergeId + "' into customer '" + target + "'."));
+        exchange.getMessage().setBody(run(() -> identities.unmerge(merge.mergeId(), actor, reason)));
+    }
+
+    private static <T> T run(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (IdentityStore.IdentityConflictException e) {
+            throw new RejectedRequestException(e.notFound() ? 404 : 409, e.slug(), e.notFound() ? "Not found" : "Conflict", e.getMessage());
+        }
+    }
+
+    private static String customerId(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        return id == null ? "" : id.strip().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private JsonNode body(Exchange exchange) {
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        if (raw == null || raw.length == 0) {
+            throw new RejectedRequestException(400, "invalid-json", "Malformed JSON", "The request body is empty.");
+        }
+        try {
+            JsonNode json = mapper.readTree(raw);
+            if (json == null || !json.isObject()) {
+                throw new RejectedRequestException(400, "invalid-json", "Malformed JSON", "The request body must be a JSON object.");
+            }
+            return json;
+        } catch (JsonProcessingException e) {
+            throw new RejectedRequestException(400, "invalid-json", "Malformed JSON", "The request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new RejectedRequestException(400, "invalid-json", "Malformed JSON", "The request body cannot be read.");
+        }
+    }
+
+    private static String text(JsonNode request, String field, boolean required) {
+        JsonNode node = request.get(field);
+        String value = node == null || node.isNull() ? null : node.asText().strip();
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                throw new RejectedRequestException(400, "invalid-request", "Missing field", "Field '" + field + "' is required.");
+            }
+            return null;
+        }
+        if (value.length() > MAX_TEXT) {
+            throw new RejectedRequestException(400, "invalid-request", "Field too long", "Field '" + field + "' is longer than " + MAX_TEXT + " characters.");
+        }
+        return value;
+    }
+
+    /** Who asked: the operator named in {@code by}, and the administrator who logged in (HTTP Basic) when there is one. */
+    private static String actor(Exchange exchange, JsonNode request) {
+        String by = text(request, "by", false);
+        String user = basicUser(exchange.getMessage());
+        if (by == null && user == null) {
+            throw new RejectedRequestException(400, "invalid-request", "Missing field", "Field 'by' is required: who is asking (for the audit trail).");
+        }
+        if (by == null) {
+            return user;
+        }
+        return user == null || user.equals(by) ? by : by + " (as " + user + ")";
+    }
+
+    private static String basicUser(Message message) {
+        String authorization = message.getHeader("Authorization", String.class);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon > 0 ? decoded.substring(0, colon) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static RejectedRequestException notFound(String id) {
+        return new RejectedRequestException(404, "customer-not-found", "Customer not found", "No customer '" + id + "'.");
+    }
+}
