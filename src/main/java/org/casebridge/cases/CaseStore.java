@@ -9,6 +9,7 @@ import org.apache.camel.Message;
 import org.casebridge.ops.ApiClients;
 import org.casebridge.ops.RejectedRequestException;
 import org.casebridge.store.BlobStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,9 +51,12 @@ public class CaseStore {
     private final Duration idempotencyKeyRetention;
     private final ThreadIndex threads;
     private final ApiClients clients;
+    private final ObjectProvider<CaseStoreListener> listeners;
 
     public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     ApiClients clients, @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention) {
+                     ApiClients clients, @Value("${casebridge.api.idempotency-key-retention}") Duration idempotencyKeyRetention,
+                     ObjectProvider<CaseStoreListener> listeners) {
+        this.listeners = listeners;
         this.threads = threads;
         this.clients = clients;
         this.jdbc = jdbc;
@@ -137,6 +141,8 @@ public class CaseStore {
             }
             insertMessage(value, json);
             recordThreading(value);
+            boolean newCase = value.thread() == null || !value.thread().joinsExistingCase();
+            listeners.orderedStream().forEach(listener -> listener.inboundStored(value, newCase));
             if (key != null) {
                 jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
                         + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, value.caseId(), value.messageId(), utc(Instant.now()));

@@ -35,10 +35,15 @@ import java.util.stream.Stream;
 final class ChatPayloads {
 
     /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
-    static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>(Map.of(
-            "sms", SmsPlatform::forNormalise,
-            "telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise
-    ));
+    static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>();
+
+    static {
+        PLATFORMS.put("instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise);
+        PLATFORMS.put("messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise);
+        PLATFORMS.put("sms", SmsPlatform::forNormalise);
+        PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
+        PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);
+    }
 
     private final ObjectMapper mapper;
     private final CaseSchema schema;

@@ -15,7 +15,7 @@ public final class ProblemWriter {
         this.mapper = mapper;
     }
 
-    void write(HttpServletRequest request, HttpServletResponse response, RejectedRequestException rejection) throws IOException {
+    public void write(HttpServletRequest request, HttpServletResponse response, RejectedRequestException rejection) throws IOException {
         if (response.isCommitted()) {
             return;
         }

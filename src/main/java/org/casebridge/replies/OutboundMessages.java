@@ -14,6 +14,7 @@ import org.casebridge.cases.Priority;
 import org.casebridge.cases.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.sla.SlaClocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -69,8 +70,11 @@ public class OutboundMessages {
     private final ObjectMapper mapper;
     private final CaseSchema schema;
     private final ThreadIndex threads;
+    private final SlaClocks clocks;
 
-    OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads) {
+    OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
+                     SlaClocks clocks) {
+        this.clocks = clocks;
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
@@ -232,6 +236,8 @@ public class OutboundMessages {
             if (platformId != null && !platformId.isBlank()) {
                 threads.recordRef(platformId, value.caseId(), value.messageId(), Direction.OUTBOUND);
             }
+            // a human reply on any channel stops the SLA clocks; automatic acknowledgements (kind auto-reply) do not
+            clocks.replySent(value, sentAt);
         });
         exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);
         LOG.info("Reply {} to case {} sent ({})", value.messageId(), value.caseId(), value.kind().wireName());

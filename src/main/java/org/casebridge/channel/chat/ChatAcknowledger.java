@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.MessageKind;
+import org.casebridge.sla.ExpectedWaits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,17 +42,19 @@ public class ChatAcknowledger {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final ChatProperties properties;
+    private final ExpectedWaits expectedWaits;
     private final int maxPerSender;
     private final Duration window;
     private final DateTimeFormatter dueFormat;
 
-    public ChatAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper, ChatProperties properties,
+    public ChatAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper, ChatProperties properties, ExpectedWaits expectedWaits,
                             @Value("${casebridge.email.acknowledgement.max-per-sender}") int maxPerSender,
                             @Value("${casebridge.email.acknowledgement.window}") Duration window,
                             @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.properties = properties;
+        this.expectedWaits = expectedWaits;
         this.maxPerSender = maxPerSender;
         this.window = window;
         this.dueFormat = DateTimeFormatter.ofPattern("EEEE d MMMM 'at' HH:mm", Locale.UK).withZone(zone);
@@ -99,11 +102,12 @@ public class ChatAcknowledger {
         }
     }
 
-    /** Short, as chat messages are: the reference, and the promised time. */
+    /** Short, as chat messages are: the reference, the live expected wait (as on every channel), the promised time. */
     String text(Case value) {
-        StringBuilder text = new StringBuilder("Thanks, we have your message. Your reference is ").append(value.caseId()).append('.');
+        StringBuilder text = new StringBuilder("Thanks, we have your message. Your reference is ").append(value.caseId()).append(". ");
+        text.append(expectedWaits.sentenceFor(value)).append('.');
         if (value.sla() != null && value.sla().firstResponseDue() != null) {
-            text.append(" We aim to reply by ").append(dueFormat.format(value.sla().firstResponseDue())).append('.');
+            text.append(" We will answer by ").append(dueFormat.format(value.sla().firstResponseDue())).append(" at the latest.");
         }
         return text.toString();
     }

@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.MessageKind;
+import org.casebridge.sla.ExpectedWaits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,14 +43,16 @@ public class EmailAcknowledger {
     private final int maxPerSender;
     private final Duration window;
     private final DateTimeFormatter dueFormat;
+    private final ExpectedWaits expectedWaits;
 
-    public EmailAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper,
+    public EmailAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper, ExpectedWaits expectedWaits,
                              @Value("${casebridge.email.acknowledgement.enabled}") boolean enabled,
                              @Value("${casebridge.email.acknowledgement.max-per-sender}") int maxPerSender,
                              @Value("${casebridge.email.acknowledgement.window}") Duration window,
                              @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.expectedWaits = expectedWaits;
         this.enabled = enabled;
         this.maxPerSender = maxPerSender;
         this.window = window;
@@ -97,9 +100,12 @@ public class EmailAcknowledger {
         String due = value.sla() == null || value.sla().firstResponseDue() == null ? null : dueFormat.format(value.sla().firstResponseDue());
         StringBuilder text = new StringBuilder();
         text.append("Thank you for your message. We have received it and opened case ").append(value.caseId()).append(".\n\n");
+        // the live expected wait (the same sentence on every channel), then the commitment for this case
+        text.append(expectedWaits.sentenceFor(value)).append(".");
         if (due != null) {
-            text.append("We aim to answer by ").append(due).append(".\n\n");
+            text.append(" We will answer this message by ").append(due).append(" at the latest.");
         }
+        text.append("\n\n");
         text.append("If you write to us again about this, please keep ").append(value.caseId())
                 .append(" in the subject line, or simply reply to this email.\n\n")
                 .append("This is an automatic message.");

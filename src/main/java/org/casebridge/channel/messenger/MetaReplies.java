@@ -1,0 +1,275 @@
+package org.casebridge.channel.messenger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.cases.Direction;
+import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.cases.ThreadIndex;
+import org.casebridge.replies.ReplyHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Translator from an outbound case message to Send API calls of the Messenger Platform
+ * ({@code routes/case-replies-to-messenger.yaml}, {@code case-replies-to-instagram.yaml}), and reader of the answers.
+ * <p>
+ * Meta's messaging window decides how a reply may go out: within {@code standard-window} (24 h) of the customer's last
+ * message as a {@code RESPONSE}; after it, up to {@code human-agent-window} (7 days), with the {@code HUMAN_AGENT} tag
+ * when the app has that permission ({@code human-agent-tag: true}); otherwise it is refused before anything is sent,
+ * and the case's delivery says why (Meta would refuse it too, with error 10/2018278). A text over Meta's 2000
+ * characters goes out as several messages, split between paragraphs, lines or words.
+ */
+public class MetaReplies {
+
+    /** Meta's limit for the text of one message. */
+    static final int MAX_TEXT = 2000;
+    /** Exchange property: the number of messages a reply is sent as (the route loops over them). */
+    static final String PARTS_PROPERTY = "CasebridgeMetaParts";
+    /** Exchange property: the Send API request bodies, one per message. */
+    static final String BODIES_PROPERTY = "CasebridgeMetaBodies";
+    /** Exchange property: the Send API path of the reply, {@code /<node>/messages}. */
+    static final String PATH_PROPERTY = "CasebridgeMetaSendPath";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetaReplies.class);
+    /** Graph API error codes that say "try again later" (rate limits, temporary outages). */
+    private static final Set<Integer> TRANSIENT_CODES = Set.of(1, 2, 4, 17, 32, 341, 613);
+    /** Meta's code and subcode for a message outside the allowed window. */
+    private static final int WINDOW_CODE = 10;
+    private static final int WINDOW_SUBCODE = 2018278;
+
+    private final Channel channel;
+    private final MetaMessagingProperties properties;
+    private final boolean addressCaseAccount;
+    private final String defaultSender;
+    private final JdbcTemplate jdbc;
+    private final ThreadIndex threads;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    /**
+     * @param addressCaseAccount send from the account the customer wrote to ({@code /<account id>/messages})
+     * @param defaultSender      the Graph node replies are sent from otherwise ({@code me}: the token's own account)
+     */
+    public MetaReplies(Channel channel, MetaMessagingProperties properties, boolean addressCaseAccount, String defaultSender,
+                       JdbcTemplate jdbc, ThreadIndex threads, ObjectMapper mapper, Clock clock) {
+        this.channel = channel;
+        this.properties = properties;
+        this.addressCaseAccount = addressCaseAccount;
+        this.defaultSender = defaultSender;
+        this.jdbc = jdbc;
+        this.threads = threads;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /**
+     * Route step: the outbound case (exchange property {@link CaseHeaders#CASE_PROPERTY}) becomes the Send API
+     * request bodies, one per message, in exchange property {@value #BODIES_PROPERTY}. A reply that can never go out (no recipient, no text, window
+     * closed) is a {@link RejectedMessageException}.
+     */
+    public void compose(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        String recipient = value.customer() == null ? null : value.customer().platformUserId();
+        if (recipient == null || recipient.isBlank()) {
+            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " names no " + channel.wireName()
+                    + " user to reply to (customer.platformUserId)");
+        }
+        String text = value.body() == null ? null : value.body().text();
+        if (text == null || text.isBlank()) {
+            throw new RejectedMessageException("empty-reply", "A " + channel.wireName() + " reply needs text; reply " + value.messageId() + " has none");
+        }
+        Window window = window(value.caseId(), recipient);
+        List<String> bodies = new ArrayList<>();
+        for (String part : split(text.strip(), MAX_TEXT)) {
+            ObjectNode request = mapper.createObjectNode();
+            request.putObject("recipient").put("id", recipient);
+            request.put("messaging_type", window.messagingType());
+            if (window.tag() != null) {
+                request.put("tag", window.tag());
+            }
+            request.putObject("message").put("text", part);
+            bodies.add(request.toString());
+        }
+        exchange.setProperty(BODIES_PROPERTY, List.copyOf(bodies));
+        exchange.setProperty(PATH_PROPERTY, "/" + sender(value) + "/messages");
+        exchange.setProperty(PARTS_PROPERTY, bodies.size());
+        if (window.tag() != null) {
+            LOG.info("Reply {} to case {} goes out after {}'s standard window, tagged {}", value.messageId(), value.caseId(),
+                    channel.wireName(), window.tag());
+        }
+    }
+
+    /**
+     * Route step before each Send API call: the body of message number {@code CamelLoopIndex}, its content type and
+     * the access token. Only those two headers reach Meta (the endpoint's header filter {@code metaSendHeaders}).
+     */
+    @SuppressWarnings("unchecked")
+    public void prepare(Exchange exchange) {
+        Message message = exchange.getMessage();
+        List<String> bodies = exchange.getProperty(BODIES_PROPERTY, List.class);
+        message.setBody(bodies.get(exchange.getProperty(Exchange.LOOP_INDEX, 0, Integer.class)));
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.HTTP_PATH, exchange.getProperty(PATH_PROPERTY, String.class));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Authorization", "Bearer " + properties.token());
+    }
+
+    /**
+     * Route step after each Send API call: the answer's {@code message_id} becomes header
+     * {@link ReplyHeaders#PLATFORM_MESSAGE_ID} (the last part's is kept on the outbound message; every part's joins the
+     * case, so the customer's answer to any of them finds it). A refusal that cannot change on a retry is a
+     * {@link RejectedMessageException}; rate limits, Meta's transient errors and 5xx are redelivered.
+     */
+    public void read(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.removeHeader("Authorization");
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String answer = message.getBody(String.class);
+        JsonNode json = readJson(answer);
+        if (status / 100 == 2) {
+            String id = json.path("message_id").asText(null);
+            if (id == null || id.isBlank()) {
+                LOG.warn("{} took the message but answered without a message_id: {}", channel.wireName(), abbreviate(answer));
+                return;
+            }
+            message.setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, id);
+            Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+            if (value != null) {
+                threads.recordRef(id, value.caseId(), value.messageId(), Direction.OUTBOUND);
+            }
+            return;
+        }
+        JsonNode error = json.path("error");
+        int code = error.path("code").asInt(-1);
+        int subcode = error.path("error_subcode").asInt(-1);
+        String detail = channel.wireName() + " Send API answered HTTP " + status
+                + (error.isObject() ? ": " + error.path("message").asText("") + " (code " + code + (subcode > 0 ? ", subcode " + subcode : "") + ")"
+                : ": " + abbreviate(answer));
+        if (status == 429 || status >= 500 || status == 408 || error.path("is_transient").asBoolean(false) || TRANSIENT_CODES.contains(code)) {
+            throw new IllegalStateException(detail);
+        }
+        if (code == WINDOW_CODE && subcode == WINDOW_SUBCODE) {
+            throw new RejectedMessageException("messaging-window-closed", detail + "; the customer's messaging window is closed");
+        }
+        throw new RejectedMessageException(channel.wireName() + "-refused", detail);
+    }
+
+    /** How a reply may go out now: the messaging type and tag, by the customer's last message. */
+    record Window(String messagingType, String tag) {
+    }
+
+    Window window(String caseId, String recipient) {
+        return window(channel, properties, lastCustomerMessage(caseId, recipient), clock.instant());
+    }
+
+    /**
+     * How a reply may go out at {@code now} when the customer last wrote at {@code last} (null: never on this
+     * channel), or a {@link RejectedMessageException} saying why it may not.
+     */
+    static Window window(Channel channel, MetaMessagingProperties properties, Instant last, Instant now) {
+        Duration since = last == null ? null : Duration.between(last, now);
+        if (since != null && since.compareTo(properties.getStandardWindow()) <= 0) {
+            return new Window("RESPONSE", null);
+        }
+        if (since != null && properties.isHumanAgentTag() && since.compareTo(properties.getHumanAgentWindow()) <= 0) {
+            return new Window("MESSAGE_TAG", "HUMAN_AGENT");
+        }
+        String when = last == null ? "never wrote on " + channel.wireName()
+                : "last wrote at " + last + ", " + since.toHours() + " hours ago";
+        throw new RejectedMessageException("messaging-window-closed", "Not sent: the customer " + when + ", outside "
+                + channel.wireName() + "'s " + describe(properties.getStandardWindow()) + " messaging window"
+                + (properties.isHumanAgentTag() ? " and the " + describe(properties.getHumanAgentWindow()) + " the HUMAN_AGENT tag allows"
+                : " (replies up to 7 days are possible with casebridge.channels." + channel.wireName() + ".human-agent-tag)")
+                + ". Answer on another channel, or wait for the customer to write again.");
+    }
+
+    /** When the customer last wrote on this channel, on this case or another one of theirs. */
+    private Instant lastCustomerMessage(String caseId, String recipient) {
+        OffsetDateTime last = jdbc.queryForObject("select max(m.received_at) from cb_message m where m.direction = 'inbound'"
+                        + " and m.channel = ? and (m.case_id = ? or m.case_id in (select p.case_id from cb_case_participant p"
+                        + " where p.channel = ? and p.address = ?))", OffsetDateTime.class, channel.wireName(), caseId,
+                channel.wireName(), recipient);
+        return last == null ? null : last.toInstant();
+    }
+
+    /**
+     * The Graph node the reply goes out from: for Instagram the account the customer wrote to (the inbound case's
+     * {@code source.system}, {@code instagram:<id>}); for Messenger, and when the case names none, the default.
+     */
+    private String sender(Case value) {
+        String system = value.source() == null ? null : value.source().system();
+        String prefix = channel.wireName() + ":";
+        if (addressCaseAccount && system != null && system.startsWith(prefix) && system.substring(prefix.length()).matches("[0-9]{1,30}")) {
+            return system.substring(prefix.length());
+        }
+        return defaultSender;
+    }
+
+    /** {@code text} in parts of at most {@code max} characters, cut at a paragraph, line or word where there is one. */
+    static List<String> split(String text, int max) {
+        List<String> parts = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > max) {
+            int cut = rest.lastIndexOf("\n\n", max);
+            if (cut < max / 2) {
+                cut = rest.lastIndexOf('\n', max);
+            }
+            if (cut < max / 2) {
+                cut = rest.lastIndexOf(' ', max);
+            }
+            if (cut < max / 2) {
+                cut = Character.isHighSurrogate(rest.charAt(max - 1)) ? max - 1 : max;
+            }
+            parts.add(rest.substring(0, cut).stripTrailing());
+            rest = rest.substring(cut).stripLeading();
+        }
+        if (!rest.isEmpty()) {
+            parts.add(rest);
+        }
+        return parts;
+    }
+
+    private JsonNode readJson(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return mapper.createObjectNode();
+        }
+        try {
+            return mapper.readTree(answer);
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    private static String describe(Duration duration) {
+        if (duration.toDays() >= 2 && duration.toHours() % 24 == 0) {
+            return duration.toDays() + " days";
+        }
+        if (duration.toHours() >= 1) {
+            return duration.toHours() + "-hour";
+        }
+        return Math.max(1, duration.toMinutes()) + "-minute";
+    }
+
+    private static String abbreviate(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() <= 300 ? value : value.substring(0, 300) + "…";
+    }
+}

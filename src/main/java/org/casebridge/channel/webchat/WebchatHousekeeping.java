@@ -1,0 +1,30 @@
+package org.casebridge.channel.webchat;
+
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+
+/** Removes what the web chat no longer needs (route {@code webchat-visitor-expiry}). */
+@Component("webchatHousekeeping")
+public class WebchatHousekeeping {
+
+    private final WebchatProperties properties;
+    private final WebchatOutbox outbox;
+    private final WebchatVisitors visitors;
+    private final WebchatRateLimiter limiter;
+
+    public WebchatHousekeeping(WebchatProperties properties, WebchatOutbox outbox, WebchatVisitors visitors, WebchatRateLimiter limiter) {
+        this.properties = properties;
+        this.outbox = outbox;
+        this.visitors = visitors;
+        this.limiter = limiter;
+    }
+
+    /** Route step: removes expired replies, unseen visitors and finished rate windows. Returns how many rows. */
+    public int sweep() {
+        Instant now = Instant.now();
+        return outbox.forgetEventsBefore(now.minus(properties.getEventRetention()))
+                + visitors.forgetUnseenSince(now.minus(properties.getVisitorRetention()))
+                + limiter.forgetWindowsBefore(now.minus(properties.getRateLimit().getWindow().multipliedBy(2)));
+    }
+}

@@ -1,0 +1,130 @@
+package org.casebridge.channel.webchat;
+
+import org.apache.camel.Exchange;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.channel.chat.DeliveryReceipt;
+import org.casebridge.channel.chat.DeliveryReceipts;
+import org.casebridge.replies.ReplyHeaders;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The replies waiting for visitors ({@code cb_webchat_event}): the sender route stores each one there, and whichever
+ * instance holds the visitor's stream sends it ({@link WebchatStreams}). The database, not an instance's memory, is
+ * the truth, so a visitor offline now gets the reply when they come back, on any instance.
+ */
+@Component("webchatOutbox")
+public class WebchatOutbox {
+
+    private final JdbcTemplate jdbc;
+    private final WebchatVisitors visitors;
+    private final DeliveryReceipts receipts;
+
+    public WebchatOutbox(JdbcTemplate jdbc, WebchatVisitors visitors, DeliveryReceipts receipts) {
+        this.jdbc = jdbc;
+        this.visitors = visitors;
+        this.receipts = receipts;
+    }
+
+    /**
+     * Route step of {@code direct:send-webchat}: stores the outbound case message (exchange property
+     * {@link CaseHeaders#CASE_PROPERTY}) for its visitor and names it for receipts (header
+     * {@link ReplyHeaders#PLATFORM_MESSAGE_ID}: the message id). A reply to a visitor the bridge no longer knows can
+     * never be delivered: a {@link RejectedMessageException}, shown on the case.
+     */
+    public void store(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        String visitorId = value.customer() == null ? null : value.customer().platformUserId();
+        if (visitorId == null) {
+            throw new RejectedMessageException("no-visitor", "Case " + value.caseId() + " has no web chat visitor to answer");
+        }
+        if (!visitors.exists(visitorId)) {
+            throw new RejectedMessageException("visitor-gone", "Web chat visitor " + visitorId + " of case " + value.caseId()
+                    + " is no longer known (not seen within casebridge.channels.webchat.visitor-retention)");
+        }
+        String system = value.source() == null ? null : value.source().system();
+        String siteId = system != null && system.startsWith("webchat:") ? system.substring("webchat:".length()) : "default";
+        String text = value.body() == null || value.body().text() == null ? "" : value.body().text();
+        try {
+            jdbc.update("insert into cb_webchat_event (message_id, visitor_id, site_id, case_id, kind, body_text, created_at)"
+                            + " values (?, ?, ?, ?, ?, ?, ?)", value.messageId(), visitorId, siteId, value.caseId(), value.kind().wireName(),
+                    text, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+        } catch (DuplicateKeyException redelivered) {
+            // stored by an earlier attempt that did not get as far as marking it sent: the visitor sees it once
+        }
+        exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, value.messageId());
+    }
+
+    /** A reply for a visitor, as the stream sends it. */
+    record Event(long seq, String messageId, String visitorId, String caseId, String kind, String text, Instant createdAt,
+                 boolean delivered) {
+    }
+
+    /**
+     * Replies for {@code visitorIds} that are sent on the case (the reply flow marked them sent) and either not yet
+     * delivered or newer than {@code afterSeq}, in order.
+     */
+    List<Event> pending(Collection<String> visitorIds, long afterSeq) {
+        if (visitorIds.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(visitorIds.size(), "?"));
+        Object[] args = new Object[visitorIds.size() + 1];
+        int i = 0;
+        for (String id : visitorIds) {
+            args[i++] = id;
+        }
+        args[i] = afterSeq;
+        return jdbc.query("select e.seq, e.message_id, e.visitor_id, e.case_id, e.kind, e.body_text, e.created_at, e.delivered_at"
+                        + " from cb_webchat_event e join cb_message m on m.message_id = e.message_id"
+                        + " where m.delivery_state = 'published' and e.visitor_id in (" + marks + ")"
+                        + " and (e.delivered_at is null or e.seq > ?) order by e.seq",
+                (rs, n) -> new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getObject(8) != null), args);
+    }
+
+    /** The newest reply id of the visitor, 0 when none: where a stream without Last-Event-ID starts. */
+    long latestSeq(String visitorId) {
+        Long seq = jdbc.queryForObject("select max(seq) from cb_webchat_event where visitor_id = ?", Long.class, visitorId);
+        return seq == null ? 0 : seq;
+    }
+
+    /** The stream wrote the reply to the visitor's browser: delivered, on the case too. */
+    void markDelivered(Event event) {
+        Instant now = Instant.now();
+        if (jdbc.update("update cb_webchat_event set delivered_at = ? where seq = ? and delivered_at is null",
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC), event.seq()) > 0) {
+            receipts.apply(new DeliveryReceipt(Channel.WEBCHAT, event.messageId(), DeliveryReceipt.DELIVERED, now, null));
+        }
+    }
+
+    /** The widget showed the visitor these replies: read, on the case too. Only the visitor's own replies count. */
+    int markRead(String visitorId, Collection<String> messageIds) {
+        Instant now = Instant.now();
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        int changed = 0;
+        for (String messageId : messageIds) {
+            if (jdbc.update("update cb_webchat_event set read_at = ?, delivered_at = coalesce(delivered_at, ?)"
+                    + " where message_id = ? and visitor_id = ? and read_at is null", at, at, messageId, visitorId) > 0) {
+                receipts.apply(new DeliveryReceipt(Channel.WEBCHAT, messageId, DeliveryReceipt.READ, now, null));
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** Forgets replies stored before {@code before}. Returns how many. */
+    public int forgetEventsBefore(Instant before) {
+        return jdbc.update("delete from cb_webchat_event where created_at < ?", OffsetDateTime.ofInstant(before, ZoneOffset.UTC));
+    }
+}
