@@ -11,6 +11,7 @@ import org.casebridge.channel.chat.ChatNormalizer;
 import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookRequest;
+import org.casebridge.channel.sms.SmsPlatform;
 import org.casebridge.cases.Priority;
 import org.casebridge.ops.RejectedRequestException;
 
@@ -39,6 +40,7 @@ final class ChatPayloads {
     static {
         PLATFORMS.put("instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise);
         PLATFORMS.put("messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise);
+        PLATFORMS.put("sms", SmsPlatform::forNormalise);
         PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
         PLATFORMS.put("twitter", org.casebridge.channel.twitter.TwitterPlatform::forNormalise);
         PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);

@@ -34,6 +34,9 @@ public class ChatAcknowledger {
     /** Exchange property holding the acknowledgement to queue, when one is due (the same as email's). */
     public static final String ACKNOWLEDGEMENT = "CasebridgeAcknowledgement";
 
+    /** Exchange property: the platform answers this message itself ({@link ChatPlatform#acknowledges}); no acknowledgement. */
+    public static final String NOT_ACKNOWLEDGED = "CasebridgeNotAcknowledged";
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatAcknowledger.class);
 
     private final JdbcTemplate jdbc;
@@ -65,6 +68,10 @@ public class ChatAcknowledger {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
         if (!properties.isAcknowledge() || value == null || value.kind() != MessageKind.MESSAGE || value.thread() == null
                 || value.thread().joinsExistingCase() || value.customer() == null) {
+            return;
+        }
+        if (exchange.getProperty(NOT_ACKNOWLEDGED, false, Boolean.class)) {
+            LOG.info("No acknowledgement for {}: {} answers this message itself", value.caseId(), value.channel().wireName());
             return;
         }
         String who = value.customer().platformUserId() != null ? value.customer().platformUserId() : value.customer().phone();

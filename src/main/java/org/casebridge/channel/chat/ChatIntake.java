@@ -3,6 +3,7 @@ package org.casebridge.channel.chat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.casebridge.cases.Attachment;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,10 +95,10 @@ public class ChatIntake {
      * Route step: checks the call with its platform before anything is stored. A handshake is answered here (header
      * {@link #HANDSHAKE}); a bad signature is a {@link WebhookSignatureException}, logged without the body.
      */
-    public void verify(Exchange exchange) {
+    public void verify(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
         ChatPlatform platform = platformOf(message);
-        byte[] body = message.getBody(byte[].class);
+        byte[] body = rawBody(message);
         if (body != null && body.length > properties.getMaxWebhookSize().toBytes()) {
             throw new RejectedRequestException(413, "payload-too-large", "Payload too large",
                     "The webhook body is " + body.length + " bytes, over the limit of " + properties.getMaxWebhookSize().toBytes() + " bytes.");
@@ -196,6 +198,9 @@ public class ChatIntake {
             value = normalizer.toCase(chat, threading.caseId(), threading.thread(), stored, notes, rawRef, platform.trust());
         }
         exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
+        if (!platform.acknowledges(chat)) {
+            exchange.setProperty(ChatAcknowledger.NOT_ACKNOWLEDGED, true);
+        }
         message.setHeader(CaseHeaders.CASE_ID, value.caseId());
         message.setHeader(CaseHeaders.MESSAGE_ID, value.messageId());
     }
@@ -278,6 +283,19 @@ public class ChatIntake {
             throw new IllegalStateException("No chat platform for channel '" + wire + "' (header " + CHANNEL + "); configured: " + platforms.keySet());
         }
         return platform;
+    }
+
+    /**
+     * The body as the platform sent it. platform-http reads a form-encoded POST into a Map (Twilio's webhooks, Slack's
+     * interactions), losing the order and the repeated keys the signature covers: the bytes then come from the servlet
+     * request, which {@link RawBodyCachingFilter} keeps readable. Without that filter they are gone, and the
+     * signature check fails: never the other way round.
+     */
+    static byte[] rawBody(Message message) throws IOException {
+        if (message.getBody() instanceof Map<?, ?> && message instanceof PlatformHttpMessage http) {
+            return http.getRequest().getInputStream().readAllBytes();
+        }
+        return message.getBody(byte[].class);
     }
 
     /** The call as the platform made it, from the platform-http exchange. */

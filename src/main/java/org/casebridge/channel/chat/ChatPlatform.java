@@ -34,6 +34,15 @@ public interface ChatPlatform {
         throw new UnsupportedOperationException(channel().wireName() + " messages carry no downloadable media");
     }
 
+    /**
+     * Whether the bridge may acknowledge {@code message} when it opens a case. False for messages the platform answers
+     * itself, such as Twilio's STOP and HELP keywords: they are kept on the case, but an acknowledgement would be one
+     * message too many.
+     */
+    default boolean acknowledges(ChatMessage message) {
+        return true;
+    }
+
     /** What the bridge can say about the sender's identity on this platform. */
     default Trust trust() {
         // the platform signed the call, and the platform authenticated its user: the sender id is the platform's word

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Fetches media from a platform's servers for the platforms' {@link ChatPlatform#download} methods: bounded in time
  * (the platform waits for our webhook answer meanwhile) and in size (read with a cap, never trusting a declared
- * length), following redirects because media URLs usually redirect to a CDN.
+ * length), following redirects because media URLs usually redirect to a CDN (without the platform's credentials).
  */
 @Component
 public class MediaFetcher {
@@ -26,16 +26,15 @@ public class MediaFetcher {
         this.properties = properties;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(properties.getMediaTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // redirects are followed here, not by the client: see get()
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
     /** The body of {@code GET url} with {@code headers} (e.g. a bearer token), as bytes with the response's content type. */
     public ChatPlatform.MediaContent get(String url, Map<String, String> headers, String filename) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(properties.getMediaTimeout()).GET();
-        headers.forEach(request::header);
         try {
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = follow(URI.create(url), headers);
             try (InputStream body = response.body()) {
                 if (response.statusCode() / 100 != 2) {
                     throw new MediaUnavailableException("Media at " + redact(url) + " answered HTTP " + response.statusCode());
@@ -54,6 +53,35 @@ public class MediaFetcher {
             Thread.currentThread().interrupt();
             throw new MediaUnavailableException("Interrupted while fetching media at " + redact(url), e);
         }
+    }
+
+    /**
+     * GETs {@code uri}, following up to five redirects. The credentials in {@code headers} go only to the origin they
+     * were given for: media URLs redirect to a CDN with a signed URL, which must not see the platform's token (and
+     * refuses a second authorisation). Java 17's client would forward them, so redirects are followed here.
+     */
+    private HttpResponse<InputStream> follow(URI uri, Map<String, String> headers) throws IOException, InterruptedException {
+        URI origin = uri;
+        URI current = uri;
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(properties.getMediaTimeout()).GET();
+            if (sameOrigin(origin, current)) {
+                headers.forEach(request::header);
+            }
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            var location = response.headers().firstValue("Location");
+            if (status / 100 != 3 || status == 304 || location.isEmpty() || hop == 5) {
+                return response;
+            }
+            response.body().close();
+            current = current.resolve(location.get());
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getRawAuthority() != null
+                && a.getRawAuthority().equalsIgnoreCase(b.getRawAuthority());
     }
 
     /** The URL without its query string, which may carry a token. */
