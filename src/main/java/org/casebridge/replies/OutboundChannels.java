@@ -2,7 +2,6 @@ package org.casebridge.replies;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,10 +18,11 @@ public class OutboundChannels {
         this.camel = camel;
     }
 
-    /** Whether a sender route for {@code channel} (wire name) runs in this bridge. */
+    /** Whether a sender route for {@code channel} (wire name) runs in this bridge (a channel not set up has it stopped). */
     public boolean hasSender(String channel) {
         String uri = "direct://send-" + channel;
-        return camel.getRoutes().stream().map(Route::getEndpoint).anyMatch(e -> uri.equals(e.getEndpointUri()));
+        return camel.getRoutes().stream().filter(r -> uri.equals(r.getEndpoint().getEndpointUri()))
+                .anyMatch(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted());
     }
 
     /** Route step: fails the reply when its delivery channel has no sender. */
@@ -31,7 +31,7 @@ public class OutboundChannels {
         if (channel == null || !hasSender(channel)) {
             throw new UnsupportedOperationException("No outbound sender for channel " + channel + ": reply "
                     + exchange.getMessage().getHeader("CasebridgeMessageId") + " to case " + exchange.getMessage().getHeader("CasebridgeCaseId")
-                    + " cannot be delivered (no route consumes direct:send-" + channel + ")");
+                    + " cannot be delivered (no started route consumes direct:send-" + channel + ": is the channel enabled?)");
         }
     }
 }

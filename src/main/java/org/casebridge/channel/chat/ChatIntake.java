@@ -247,6 +247,10 @@ public class ChatIntake {
             } catch (MediaFetcher.MediaTooLargeException e) {
                 notes.add("[" + name + " is over the size limit and was left on " + chat.channel().wireName() + "]");
                 continue;
+            } catch (MediaFetcher.MediaRefusedException e) {
+                LOG.warn("{} media {} of message {} not fetched: {}", chat.channel().wireName(), name, chat.externalId(), e.getMessage());
+                notes.add("[" + name + " could not be fetched from " + chat.channel().wireName() + ": " + e.getMessage() + "]");
+                continue;
             }
             BlobStore.Stored blob = attachments.put(content.bytes());
             String contentType = contentType(content.contentType() != null ? content.contentType() : media.contentType());

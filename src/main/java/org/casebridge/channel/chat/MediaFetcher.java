@@ -36,8 +36,13 @@ public class MediaFetcher {
         try {
             HttpResponse<InputStream> response = follow(URI.create(url), headers);
             try (InputStream body = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    throw new MediaUnavailableException("Media at " + redact(url) + " answered HTTP " + response.statusCode());
+                int status = response.statusCode();
+                if (status / 100 == 4 && status != 408 && status != 429) {
+                    // asking again will not help (gone, forbidden, too big for the platform's API): say so on the case
+                    throw new MediaRefusedException("the platform refused it (HTTP " + status + ")");
+                }
+                if (status / 100 != 2) {
+                    throw new MediaUnavailableException("Media at " + redact(url) + " answered HTTP " + status);
                 }
                 long max = properties.getMaxMediaSize().toBytes();
                 byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
@@ -103,6 +108,16 @@ public class MediaFetcher {
         @Override
         public String getMessage() {
             return getCause().getMessage();
+        }
+    }
+
+    /**
+     * The platform refuses the media for good (a 4xx other than timeout or rate limit): the message is kept without
+     * it, and its text says so, rather than failing the webhook until the platform gives up and drops the message.
+     */
+    public static class MediaRefusedException extends RuntimeException {
+        public MediaRefusedException(String message) {
+            super(message);
         }
     }
 

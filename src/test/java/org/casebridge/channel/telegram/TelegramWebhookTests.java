@@ -341,6 +341,28 @@ class TelegramWebhookTests {
         assertThat(value.at("/attachments/0/size").asLong()).isEqualTo(5);
     }
 
+    @Test
+    void aFileTelegramWillNotHandOverIsNamedInTheMessageInsteadOfFailingIt() throws Exception {
+        long user = userId();
+        // the Bot API does not serve files over 20 MB: getFile answers 400 for good
+        TELEGRAM.stubFor(get(urlPathEqualTo("/bot" + TOKEN + "/getFile")).withQueryParam("file_id", equalTo("BIG-1"))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: file is too big\"}")));
+        String update = """
+                {"update_id": 12, "message": {"message_id": 600, "date": %d,
+                  "from": {"id": %d, "is_bot": false, "first_name": "Ann"}, "chat": {"id": %d, "type": "private"},
+                  "caption": "Video of the leak",
+                  "video": {"file_id": "BIG-1", "file_unique_id": "b1", "duration": 60, "mime_type": "video/mp4", "file_name": "leak.mp4"}}}
+                """.formatted(Instant.now().getEpochSecond(), user, user);
+
+        assertThat(deliver(update, SECRET).statusCode()).isEqualTo(200);
+
+        JsonNode value = caseOnQueue(user + ":600");
+        assertThat(value.get("attachments")).isEmpty();
+        assertThat(value.at("/body/text").asText()).startsWith("Video of the leak")
+                .contains("[leak.mp4 could not be fetched from telegram: the platform refused it (HTTP 400)]");
+    }
+
     List<LoggedRequest> sendMessages(long chatId) {
         return TELEGRAM.findAll(postRequestedFor(urlPathEqualTo("/bot" + TOKEN + "/sendMessage"))).stream()
                 .filter(r -> r.getBodyAsString().contains(String.valueOf(chatId))).toList();
