@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Refuses to start with a broken flow: before Camel loads {@code routes/}, the {@link RouteFileChecker} must find
  * nothing wrong, so a route without id or description or with an undefined placeholder stops the bridge with the
- * file and line, instead of failing on the first message.
+ * file and line, instead of failing on the first message. The same holds for the kamelets in {@code routes/kamelets}
+ * and the parameters flows give them ({@link KameletChecker}).
  */
 @Configuration(proxyBeanMethods = false)
 class RouteFilesConfiguration {
@@ -25,7 +26,9 @@ class RouteFilesConfiguration {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
-                List<RouteFileChecker.Finding> findings = new RouteFileChecker(environment).checkFolder(Path.of(routesDir));
+                List<RouteFileChecker.Finding> findings = new java.util.ArrayList<>(new RouteFileChecker(environment).checkFolder(Path.of(routesDir)));
+                // the route templates in routes/kamelets, and the parameters the flows give them
+                findings.addAll(new KameletChecker(environment).check(Path.of(routesDir, "kamelets"), List.of(Path.of(routesDir))));
                 if (!findings.isEmpty()) {
                     throw new IllegalStateException("Route files in " + routesDir + " are invalid:\n  "
                             + findings.stream().map(Object::toString).collect(Collectors.joining("\n  ")));
