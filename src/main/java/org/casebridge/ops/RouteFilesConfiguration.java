@@ -23,12 +23,15 @@ class RouteFilesConfiguration {
     @Bean
     CamelContextConfiguration routeFilesCheck(Environment environment,
                                               @Value("${camel.main.routes-reload-directory:routes}") String routesDir) {
+        String kamelets = environment.getProperty("casebridge.backoffice.kamelets-location", "file:routes/kamelets");
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
                 List<RouteFileChecker.Finding> findings = new java.util.ArrayList<>(new RouteFileChecker(environment).checkFolder(Path.of(routesDir)));
-                // the route templates in routes/kamelets, and the parameters the flows give them
-                findings.addAll(new KameletChecker(environment).check(Path.of(routesDir, "kamelets"), List.of(Path.of(routesDir))));
+                // the route templates the kamelet component loads (a folder), and the parameters the flows give them
+                if (kamelets.startsWith("file:") && !kamelets.contains(",")) {
+                    findings.addAll(new KameletChecker(environment).check(Path.of(kamelets.substring("file:".length())), List.of(Path.of(routesDir))));
+                }
                 if (!findings.isEmpty()) {
                     throw new IllegalStateException("Route files in " + routesDir + " are invalid:\n  "
                             + findings.stream().map(Object::toString).collect(Collectors.joining("\n  ")));
