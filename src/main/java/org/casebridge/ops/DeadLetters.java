@@ -86,12 +86,27 @@ public class DeadLetters {
         message.setHeader(CaseHeaders.FAILURE_ENDPOINT, from == null ? null : from.getEndpointUri());
         message.setHeader(CaseHeaders.FAILED_AT, Instant.now().toString());
         message.setHeader(CaseHeaders.REDELIVERIES, message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
-        message.setHeader(CaseHeaders.DEAD_LETTER_QUEUE, deadLetterQueue(from, exchange.getFromRouteId()));
+        message.setHeader(CaseHeaders.DEAD_LETTER_QUEUE, deadLetterQueue(from, exchange.getFromRouteId(), message.getHeader("JMSDestination")));
     }
 
     static String deadLetterQueue(Endpoint from, String routeId) {
+        return deadLetterQueue(from, routeId, null);
+    }
+
+    /**
+     * {@code <queue>.dlq} of the queue the message was read from: the consumer's endpoint, or, when a route template
+     * (kamelet) took over the exchange, the JMS destination of the original message (restored by useOriginalMessage).
+     */
+    static String deadLetterQueue(Endpoint from, String routeId, Object jmsDestination) {
         if (from instanceof JmsEndpoint jms && !jms.isPubSubDomain()) {
             return jms.getDestinationName() + ".dlq";
+        }
+        if (jmsDestination instanceof jakarta.jms.Queue queue) {
+            try {
+                return queue.getQueueName() + ".dlq";
+            } catch (jakarta.jms.JMSException e) {
+                // fall through to the route's own dead-letter queue
+            }
         }
         return "casebridge." + routeId + ".dlq";
     }

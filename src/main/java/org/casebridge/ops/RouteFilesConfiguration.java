@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Refuses to start with a broken flow: before Camel loads {@code routes/}, the {@link RouteFileChecker} must find
  * nothing wrong, so a route without id or description or with an undefined placeholder stops the bridge with the
- * file and line, instead of failing on the first message.
+ * file and line, instead of failing on the first message. The same holds for the kamelets in {@code routes/kamelets}
+ * and the parameters flows give them ({@link KameletChecker}).
  */
 @Configuration(proxyBeanMethods = false)
 class RouteFilesConfiguration {
@@ -22,10 +23,15 @@ class RouteFilesConfiguration {
     @Bean
     CamelContextConfiguration routeFilesCheck(Environment environment,
                                               @Value("${camel.main.routes-reload-directory:routes}") String routesDir) {
+        String kamelets = environment.getProperty("casebridge.backoffice.kamelets-location", "file:routes/kamelets");
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
-                List<RouteFileChecker.Finding> findings = new RouteFileChecker(environment).checkFolder(Path.of(routesDir));
+                List<RouteFileChecker.Finding> findings = new java.util.ArrayList<>(new RouteFileChecker(environment).checkFolder(Path.of(routesDir)));
+                // the route templates the kamelet component loads (a folder), and the parameters the flows give them
+                if (kamelets.startsWith("file:") && !kamelets.contains(",")) {
+                    findings.addAll(new KameletChecker(environment).check(Path.of(kamelets.substring("file:".length())), List.of(Path.of(routesDir))));
+                }
                 if (!findings.isEmpty()) {
                     throw new IllegalStateException("Route files in " + routesDir + " are invalid:\n  "
                             + findings.stream().map(Object::toString).collect(Collectors.joining("\n  ")));

@@ -50,7 +50,9 @@ class RouteFilesTests extends BridgeTest {
             assertThat(flows).isNotEmpty();
             assertThat(routeIds).containsAll(flows);
         }
-        assertThat(camel.getRoutes()).allSatisfy(route -> assertThat(route.getDescription()).as(route.getRouteId()).isNotBlank());
+        // routes made from a kamelet are described by the kamelet's title and description (checked by KameletChecker)
+        assertThat(camel.getRoutes().stream().filter(route -> !route.isCreatedByKamelet()))
+                .allSatisfy(route -> assertThat(route.getDescription()).as(route.getRouteId()).isNotBlank());
     }
 
     @Test

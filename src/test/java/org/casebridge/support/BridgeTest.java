@@ -16,7 +16,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "casebridge.errors.redelivery-delay=20",
         "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
+        "spring.jmx.unique-names=true",
+        // the shared bridge's tests read casebridge.cases.new themselves; back-office delivery has its own tests
+        "casebridge.backoffice.enabled=false"
 })
 public abstract class BridgeTest {
 

@@ -1,0 +1,121 @@
+package org.casebridge.backoffice;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseEnvelope;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.Priority;
+import org.casebridge.cases.RejectedMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * What every delivery target does first and last: read the case on the delivery queue, skip it when this target
+ * delivered it before (the broker redelivers a message whose acknowledgement was lost), and record the delivery.
+ * A target is named by its delivery queue ({@code casebridge.delivery.crm}, ...).
+ */
+@Component("caseDeliveries")
+public class CaseDeliveries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaseDeliveries.class);
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+    private final CaseEnvelope envelope;
+
+    CaseDeliveries(JdbcTemplate jdbc, ObjectMapper mapper, CaseEnvelope envelope) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.envelope = envelope;
+    }
+
+    /**
+     * Route step: reads the Case JSON in the body into {@link CaseHeaders#CASE_PROPERTY} and sets
+     * {@link BackofficeHeaders#ALREADY_DELIVERED}. A body that is no case can never be delivered: it is rejected.
+     */
+    public void check(Exchange exchange) throws InvalidPayloadException {
+        Case value = read(exchange.getMessage().getMandatoryBody(String.class));
+        exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
+        String target = target(exchange);
+        exchange.setProperty(BackofficeHeaders.TARGET, target);
+        boolean delivered = !jdbc.queryForList("select 1 from cb_delivery where target = ? and message_id = ?", Integer.class,
+                target, value.messageId()).isEmpty();
+        exchange.setProperty(BackofficeHeaders.ALREADY_DELIVERED, delivered);
+        if (delivered) {
+            LOG.info("Message {} of case {} was delivered by {} before: not delivered again", value.messageId(), value.caseId(), target);
+        }
+    }
+
+    /** Route step after the target took the message: records it, so a redelivery of the same message is skipped. */
+    public void markDelivered(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        String target = exchange.getProperty(BackofficeHeaders.TARGET, String.class);
+        try {
+            jdbc.update("insert into cb_delivery (target, message_id, case_id, delivered_at) values (?, ?, ?, ?)",
+                    target, value.messageId(), value.caseId(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+        } catch (DuplicateKeyException twice) {
+            // another instance delivered the same message at the same moment: it is recorded already
+        }
+        LOG.debug("Message {} of case {} delivered by {}", value.messageId(), value.caseId(), target);
+    }
+
+    /**
+     * Route step of the queue sink: the case's own headers only (they become JMS properties for selectors), and the
+     * JMS priority from the case priority (P1 = 9 … P4 = 1), so urgent cases overtake in a consumer's backlog.
+     */
+    public void envelope(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        exchange.getMessage().setHeader(CaseHeaders.CASE_ID, value.caseId());
+        exchange.getMessage().setHeader(CaseHeaders.MESSAGE_ID, value.messageId());
+        envelope.forQueue(exchange);
+        exchange.getMessage().setHeader("JMSPriority", jmsPriority(value.priority()));
+        exchange.getMessage().setHeader("JMSDeliveryMode", jakarta.jms.DeliveryMode.PERSISTENT);
+    }
+
+    /**
+     * The target: its delivery queue ({@code casebridge.delivery.crm}), which stays the same whatever the routes are
+     * called (inside a kamelet the exchange's route is the kamelet's); the route's id when the message came otherwise.
+     */
+    static String target(Exchange exchange) {
+        Object destination = exchange.getMessage().getHeader("JMSDestination");
+        if (destination instanceof jakarta.jms.Queue queue) {
+            try {
+                return queue.getQueueName();
+            } catch (jakarta.jms.JMSException e) {
+                throw new IllegalStateException("Cannot read the name of queue " + destination, e);
+            }
+        }
+        return exchange.getFromRouteId();
+    }
+
+    static int jmsPriority(Priority priority) {
+        return switch (priority == null ? Priority.P3 : priority) {
+            case P1 -> 9;
+            case P2 -> 7;
+            case P3 -> 4;
+            case P4 -> 1;
+        };
+    }
+
+    private Case read(String json) {
+        try {
+            Case value = mapper.readValue(json, Case.class);
+            if (value.caseId() == null || value.messageId() == null) {
+                throw new RejectedMessageException("invalid-case", "The message is not a Case: no caseId or messageId");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new RejectedMessageException("invalid-case", "The message is not a Case v1 document: " + e.getOriginalMessage());
+        }
+    }
+}
