@@ -11,6 +11,7 @@ import org.casebridge.channel.chat.ChatNormalizer;
 import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookRequest;
+import org.casebridge.channel.whatsapp.WhatsAppPlatform;
 import org.casebridge.cases.Priority;
 import org.casebridge.ops.RejectedRequestException;
 
@@ -35,6 +36,7 @@ final class ChatPayloads {
 
     /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
     static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>(Map.of(
+            "whatsapp", WhatsAppPlatform::forNormalise
     ));
 
     private final ObjectMapper mapper;

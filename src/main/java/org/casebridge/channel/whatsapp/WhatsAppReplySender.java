@@ -1,0 +1,208 @@
+package org.casebridge.channel.whatsapp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.whatsapp.model.Language;
+import org.apache.camel.component.whatsapp.model.MessageResponse;
+import org.apache.camel.component.whatsapp.model.Parameter;
+import org.apache.camel.component.whatsapp.model.TemplateMessage;
+import org.apache.camel.component.whatsapp.model.TemplateMessageRequest;
+import org.apache.camel.component.whatsapp.model.TextMessage;
+import org.apache.camel.component.whatsapp.model.TextMessageRequest;
+import org.casebridge.cases.Case;
+import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.replies.ReplyHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Translator from an outbound Case to a WhatsApp Cloud API message for camel-whatsapp, and back from the API's answer:
+ * free text inside the customer-service window, the reopen template outside it (the reply then fails with that reason
+ * and the case is flagged), the platform's message id for delivery receipts, and refusals the API will never accept
+ * turned into rejections rather than retries.
+ */
+@Component("whatsappReplySender")
+public class WhatsAppReplySender {
+
+    /** WhatsApp's limit for a text message body. */
+    static final int MAX_TEXT = 4096;
+    /** Graph API error code: the customer-service window has closed ("re-engagement message"). */
+    static final int REENGAGEMENT_REQUIRED = 131047;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WhatsAppReplySender.class);
+    private static final Pattern FAILURE = Pattern.compile("responded: (\\d{3}) and body: (.*)", Pattern.DOTALL);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WhatsAppProperties properties;
+    private final CustomerServiceWindow window;
+
+    public WhatsAppReplySender(WhatsAppProperties properties, CustomerServiceWindow window) {
+        this.properties = properties;
+        this.window = window;
+    }
+
+    /**
+     * Route step: the outbound case ({@link CaseHeaders#CASE_PROPERTY}) becomes the message camel-whatsapp sends, and
+     * header {@link WhatsAppHeaders#PHONE_NUMBER_ID} the number it goes out from. Outside the window the body is the
+     * reopen template and {@link WhatsAppHeaders#WINDOW_CLOSED} says why; without a template the reply fails here.
+     */
+    public void compose(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        Message message = exchange.getMessage();
+        String phoneNumberId = phoneNumberId(value);
+        String to = recipient(value);
+        message.setHeader(WhatsAppHeaders.PHONE_NUMBER_ID, phoneNumberId);
+
+        Optional<String> closed = window.closedReason(value.caseId(), Instant.now());
+        if (closed.isPresent()) {
+            String reason = closed.get();
+            window.flag(value.caseId(), reason);
+            WhatsAppProperties.Template template = properties.getReopenTemplate();
+            if (template.getName() == null || template.getName().isBlank()) {
+                throw new RejectedMessageException(CustomerServiceWindow.FLAG, reason
+                        + "; no reopen template is configured (casebridge.channels.whatsapp.reopen-template.name), so the customer was not told");
+            }
+            exchange.setProperty(WhatsAppHeaders.WINDOW_CLOSED, reason);
+            message.setBody(template(to, value.caseId(), template));
+            return;
+        }
+        String text = value.body() == null || value.body().text() == null ? "" : value.body().text();
+        if (text.isBlank()) {
+            throw new RejectedMessageException("empty-reply", "A WhatsApp reply needs text; reply " + value.messageId() + " has none");
+        }
+        if (text.length() > MAX_TEXT) {
+            throw new RejectedMessageException("reply-too-long", "WhatsApp takes at most " + MAX_TEXT + " characters in a message; reply "
+                    + value.messageId() + " has " + text.length());
+        }
+        TextMessage body = new TextMessage();
+        body.setBody(text);
+        TextMessageRequest request = new TextMessageRequest();
+        request.setMessagingProduct("whatsapp");
+        request.setRecipientType("individual");
+        request.setTo(to);
+        request.setType("text");
+        request.setText(body);
+        message.setBody(request);
+    }
+
+    /**
+     * Route step after camel-whatsapp: the API's id for the message (header {@link ReplyHeaders#PLATFORM_MESSAGE_ID}).
+     * When the template went out instead of the reply, the reply fails with the window's reason (the template's id in
+     * it), so the case shows the reply as not delivered and the back office can send it once the customer writes.
+     */
+    public void sent(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        MessageResponse response = exchange.getMessage().getBody(MessageResponse.class);
+        String platformId = response == null || response.getMessages() == null || response.getMessages().isEmpty()
+                ? null : response.getMessages().get(0).getId();
+        String closed = exchange.getProperty(WhatsAppHeaders.WINDOW_CLOSED, String.class);
+        if (closed != null) {
+            String detail = closed + "; sent the template '" + properties.getReopenTemplate().getName() + "' inviting the customer to write back"
+                    + (platformId == null ? "" : " (" + platformId + ")") + ". Send the reply again once they do.";
+            window.flag(value.caseId(), detail);
+            throw new RejectedMessageException(CustomerServiceWindow.FLAG, detail);
+        }
+        if (platformId == null) {
+            // sent, but nothing to match receipts with: not worth sending it twice
+            LOG.warn("WhatsApp took reply {} to case {} but answered no message id", value.messageId(), value.caseId());
+        } else {
+            exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, platformId);
+        }
+        window.clear(value.caseId());
+    }
+
+    /**
+     * Route step when the API refused the call: a refusal that cannot succeed on a retry (4xx other than 408 and 429:
+     * bad recipient, closed window, unapproved template, bad token) becomes a {@link RejectedMessageException} with
+     * the API's words; anything else (5xx, 429, no answer) is raised again to be redelivered.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        Matcher matcher = caught == null || caught.getMessage() == null ? null : FAILURE.matcher(caught.getMessage());
+        if (matcher == null || !matcher.find()) {
+            throw caught == null ? new IllegalStateException("WhatsApp send failed without an exception") : caught;
+        }
+        int status = Integer.parseInt(matcher.group(1));
+        if (status < 400 || status >= 500 || status == 408 || status == 429) {
+            throw caught;
+        }
+        JsonNode error = readError(matcher.group(2));
+        int code = error.path("code").asInt(0);
+        String detail = "WhatsApp refused the message (HTTP " + status + (code == 0 ? "" : ", error " + code) + "): "
+                + error.path("message").asText(matcher.group(2).strip())
+                + (error.path("error_data").path("details").asText("").isBlank() ? "" : " - " + error.path("error_data").path("details").asText());
+        if (code == REENGAGEMENT_REQUIRED && value != null) {
+            // WhatsApp's clock says the window closed, whatever our copy of the conversation says
+            window.flag(value.caseId(), "Not sent: outside the 24-hour window (WhatsApp error " + code + "). " + detail);
+            throw new RejectedMessageException(CustomerServiceWindow.FLAG, detail, caught);
+        }
+        throw new RejectedMessageException("whatsapp-refused", detail, caught);
+    }
+
+    private static JsonNode readError(String body) {
+        try {
+            return JSON.readTree(body).path("error");
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** The reopen template, with the case reference as its one body parameter when configured so. */
+    static TemplateMessageRequest template(String to, String caseId, WhatsAppProperties.Template settings) {
+        Language language = new Language();
+        language.setCode(settings.getLanguage());
+        TemplateMessage template = new TemplateMessage();
+        template.setName(settings.getName());
+        template.setLanguage(language);
+        if (settings.isCaseReferenceParameter()) {
+            Parameter reference = new Parameter();
+            reference.setType("text");
+            reference.setText(caseId);
+            org.apache.camel.component.whatsapp.model.Component body = new org.apache.camel.component.whatsapp.model.Component();
+            body.setType("body");
+            body.setParameters(List.of(reference));
+            template.setComponents(List.of(body));
+        }
+        TemplateMessageRequest request = new TemplateMessageRequest();
+        request.setMessagingProduct("whatsapp");
+        request.setRecipientType("individual");
+        request.setTo(to);
+        request.setType("template");
+        request.setTemplate(template);
+        return request;
+    }
+
+    /** The business number the customer wrote to: {@code source.system} is {@code whatsapp:<phone number id>}. */
+    static String phoneNumberId(Case value) {
+        String system = value.source() == null ? null : value.source().system();
+        if (system == null || !system.startsWith("whatsapp:") || system.length() == "whatsapp:".length()
+                || !system.substring("whatsapp:".length()).matches("[A-Za-z0-9_-]+")) {
+            throw new RejectedMessageException("no-whatsapp-account", "Reply " + value.messageId() + " to case " + value.caseId()
+                    + " names no WhatsApp business number to send from (source.system '" + system + "')");
+        }
+        return system.substring("whatsapp:".length());
+    }
+
+    /** The customer's WhatsApp id (wa_id), or their number in digits. */
+    static String recipient(Case value) {
+        String id = value.customer() == null ? null : value.customer().platformUserId();
+        if (id == null && value.customer() != null && value.customer().phone() != null) {
+            id = value.customer().phone().replaceAll("[^0-9]", "");
+        }
+        if (id == null || id.isBlank()) {
+            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " has no WhatsApp id or phone number to answer");
+        }
+        return id;
+    }
+}
