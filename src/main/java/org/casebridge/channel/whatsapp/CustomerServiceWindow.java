@@ -52,6 +52,16 @@ public class CustomerServiceWindow {
         return Optional.empty();
     }
 
+    /**
+     * The customer's email address, if the bridge knows it: on the case itself, or on the latest case of the same
+     * phone number (a web form or email case where the customer gave both).
+     */
+    public Optional<String> knownEmail(String caseId, String phone) {
+        return jdbc.queryForList("select customer_email from cb_case where customer_email is not null and customer_email <> ''"
+                        + " and (case_id = ? or customer_phone = ?) order by case when case_id = ? then 0 else 1 end, updated_at desc limit 1",
+                String.class, caseId, phone == null ? "" : phone, caseId).stream().findFirst();
+    }
+
     /** Raises (or refreshes) the flag on the case. */
     public void flag(String caseId, String detail) {
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);

@@ -14,6 +14,7 @@ import org.apache.camel.component.whatsapp.model.TextMessageRequest;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.replies.EmailDetour;
 import org.casebridge.replies.ReplyHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,8 @@ import java.util.regex.Pattern;
 
 /**
  * Translator from an outbound Case to a WhatsApp Cloud API message for camel-whatsapp, and back from the API's answer:
- * free text inside the customer-service window, the reopen template outside it (the reply then fails with that reason
- * and the case is flagged), the platform's message id for delivery receipts, and refusals the API will never accept
+ * free text inside the customer-service window; outside it the case is flagged and either the reply detours by email
+ * (fallback email, address known) or the reopen template goes out and the reply fails with that reason; the platform's message id for delivery receipts, and refusals the API will never accept
  * turned into rejections rather than retries.
  */
 @Component("whatsappReplySender")
@@ -67,6 +68,14 @@ public class WhatsAppReplySender {
         if (closed.isPresent()) {
             String reason = closed.get();
             window.flag(value.caseId(), reason);
+            if (properties.getFallback() == WhatsAppProperties.Fallback.EMAIL) {
+                Optional<String> email = window.knownEmail(value.caseId(), value.customer() == null ? null : value.customer().phone());
+                if (email.isPresent()) {
+                    exchange.setProperty(EmailDetour.ADDRESS_PROPERTY, email.get());
+                    exchange.setProperty(WhatsAppHeaders.WINDOW_CLOSED, reason);
+                    return;
+                }
+            }
             WhatsAppProperties.Template template = properties.getReopenTemplate();
             if (template.getName() == null || template.getName().isBlank()) {
                 throw new RejectedMessageException(CustomerServiceWindow.FLAG, reason
@@ -119,6 +128,13 @@ public class WhatsAppReplySender {
             exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, platformId);
         }
         window.clear(value.caseId());
+    }
+
+    /** Route step after the reply went by email instead: the case keeps the flag, saying where the reply went. */
+    public void detoured(Exchange exchange) {
+        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        window.flag(value.caseId(), exchange.getProperty(WhatsAppHeaders.WINDOW_CLOSED, String.class)
+                + "; the reply was sent by email to " + exchange.getProperty(EmailDetour.ADDRESS_PROPERTY, String.class) + " instead");
     }
 
     /**
