@@ -1,32 +1,40 @@
 package org.casebridge.channel.whatsapp;
 
-import org.apache.camel.component.whatsapp.WhatsAppComponent;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * Wiring of the WhatsApp channel: its settings, and camel-whatsapp's component (registered as {@code whatsapp}, so
- * the reply flow's {@code whatsapp:<phone number id>} endpoints take the token, base URL and API version from here and
- * the token never appears in an endpoint URI).
+ * Wiring of the WhatsApp channel: its settings, and the header filter of the Graph API calls made with camel-http
+ * ({@code routes/case-replies-to-whatsapp.yaml}), so a reply's case and JMS headers never travel to Meta.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WhatsAppProperties.class)
 class WhatsAppConfiguration {
 
-    @Bean("whatsapp")
-    WhatsAppComponent whatsappComponent(WhatsAppProperties properties) {
-        WhatsAppComponent component = new WhatsAppComponent();
-        // the component refuses to create an endpoint without a token: a disabled channel never creates one
-        component.setAuthorizationToken(properties.getAccessToken().isBlank() ? null : properties.getAccessToken());
-        String base = properties.getGraphBaseUrl();
-        component.setBaseUri(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
-        component.setApiVersion(properties.getApiVersion());
-        // the component sets no timeout of its own: at least a refused or unreachable Graph API fails fast
-        component.setClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
-        return component;
+    @Bean("graphApiHeaders")
+    HeaderFilterStrategy graphApiHeaders() {
+        return new GraphApiHeaders();
+    }
+
+    /** Lets out only the token and the content type; takes no response headers in. */
+    static final class GraphApiHeaders implements HeaderFilterStrategy {
+
+        private static final Set<String> SENT = Set.of("authorization", Exchange.CONTENT_TYPE.toLowerCase(Locale.ROOT));
+
+        @Override
+        public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+            return !SENT.contains(headerName.toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+            return true;
+        }
     }
 }

@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.whatsapp.model.Language;
-import org.apache.camel.component.whatsapp.model.MessageResponse;
-import org.apache.camel.component.whatsapp.model.Parameter;
-import org.apache.camel.component.whatsapp.model.TemplateMessage;
-import org.apache.camel.component.whatsapp.model.TemplateMessageRequest;
-import org.apache.camel.component.whatsapp.model.TextMessage;
-import org.apache.camel.component.whatsapp.model.TextMessageRequest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.RejectedMessageException;
@@ -21,13 +16,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Translator from an outbound Case to a WhatsApp Cloud API message for camel-whatsapp, and back from the API's answer:
+ * Translator from an outbound Case to a WhatsApp Cloud API {@code /messages} call (made with camel-http, see
+ * {@code routes/case-replies-to-whatsapp.yaml} for why not camel-whatsapp), and back from the API's answer:
  * free text inside the customer-service window; outside it the case is flagged and either the reply detours by email
  * (fallback email, address known) or the reopen template goes out and the reply fails with that reason; the platform's message id for delivery receipts, and refusals the API will never accept
  * turned into rejections rather than retries.
@@ -41,7 +34,6 @@ public class WhatsAppReplySender {
     static final int REENGAGEMENT_REQUIRED = 131047;
 
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppReplySender.class);
-    private static final Pattern FAILURE = Pattern.compile("responded: (\\d{3}) and body: (.*)", Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WhatsAppProperties properties;
@@ -53,8 +45,8 @@ public class WhatsAppReplySender {
     }
 
     /**
-     * Route step: the outbound case ({@link CaseHeaders#CASE_PROPERTY}) becomes the message camel-whatsapp sends, and
-     * header {@link WhatsAppHeaders#PHONE_NUMBER_ID} the number it goes out from. Outside the window the body is the
+     * Route step: the outbound case ({@link CaseHeaders#CASE_PROPERTY}) becomes the JSON message to POST, with the
+     * bearer token, and header {@link WhatsAppHeaders#PHONE_NUMBER_ID} the number it goes out from. Outside the window the body is the
      * reopen template and {@link WhatsAppHeaders#WINDOW_CLOSED} says why; without a template the reply fails here.
      */
     public void compose(Exchange exchange) {
@@ -62,7 +54,6 @@ public class WhatsAppReplySender {
         Message message = exchange.getMessage();
         String phoneNumberId = phoneNumberId(value);
         String to = recipient(value);
-        message.setHeader(WhatsAppHeaders.PHONE_NUMBER_ID, phoneNumberId);
 
         Optional<String> closed = window.closedReason(value.caseId(), Instant.now());
         if (closed.isPresent()) {
@@ -82,7 +73,7 @@ public class WhatsAppReplySender {
                         + "; no reopen template is configured (casebridge.channels.whatsapp.reopen-template.name), so the customer was not told");
             }
             exchange.setProperty(WhatsAppHeaders.WINDOW_CLOSED, reason);
-            message.setBody(template(to, value.caseId(), template));
+            toGraphApi(message, phoneNumberId, template(to, value.caseId(), template));
             return;
         }
         String text = value.body() == null || value.body().text() == null ? "" : value.body().text();
@@ -93,27 +84,32 @@ public class WhatsAppReplySender {
             throw new RejectedMessageException("reply-too-long", "WhatsApp takes at most " + MAX_TEXT + " characters in a message; reply "
                     + value.messageId() + " has " + text.length());
         }
-        TextMessage body = new TextMessage();
-        body.setBody(text);
-        TextMessageRequest request = new TextMessageRequest();
-        request.setMessagingProduct("whatsapp");
-        request.setRecipientType("individual");
-        request.setTo(to);
-        request.setType("text");
-        request.setText(body);
-        message.setBody(request);
+        ObjectNode request = envelope(to, "text");
+        request.putObject("text").put("preview_url", false).put("body", text);
+        toGraphApi(message, phoneNumberId, request);
+    }
+
+    /** The call's body and the only headers it carries to the Graph API (WhatsAppConfiguration's filter drops the rest). */
+    private void toGraphApi(Message message, String phoneNumberId, ObjectNode request) {
+        // no CamelHttp* header of an earlier hop may redirect the call (the endpoint URI says where it goes)
+        message.removeHeaders("CamelHttp*");
+        message.setHeader(WhatsAppHeaders.PHONE_NUMBER_ID, phoneNumberId);
+        message.setHeader("Authorization", "Bearer " + properties.getAccessToken());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setBody(json(request));
     }
 
     /**
-     * Route step after camel-whatsapp: the API's id for the message (header {@link ReplyHeaders#PLATFORM_MESSAGE_ID}).
+     * Route step after the call: the API's id for the message (header {@link ReplyHeaders#PLATFORM_MESSAGE_ID}).
      * When the template went out instead of the reply, the reply fails with the window's reason (the template's id in
      * it), so the case shows the reply as not delivered and the back office can send it once the customer writes.
      */
     public void sent(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        MessageResponse response = exchange.getMessage().getBody(MessageResponse.class);
-        String platformId = response == null || response.getMessages() == null || response.getMessages().isEmpty()
-                ? null : response.getMessages().get(0).getId();
+        exchange.getMessage().removeHeader("Authorization");
+        JsonNode response = readJson(exchange.getMessage().getBody(String.class));
+        String platformId = response.path("messages").path(0).path("id").asText(null);
         String closed = exchange.getProperty(WhatsAppHeaders.WINDOW_CLOSED, String.class);
         if (closed != null) {
             String detail = closed + "; sent the template '" + properties.getReopenTemplate().getName() + "' inviting the customer to write back"
@@ -143,21 +139,23 @@ public class WhatsAppReplySender {
      * the API's words; anything else (5xx, 429, no answer) is raised again to be redelivered.
      */
     public void failed(Exchange exchange) throws Exception {
+        exchange.getMessage().removeHeader("Authorization");
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        Matcher matcher = caught == null || caught.getMessage() == null ? null : FAILURE.matcher(caught.getMessage());
-        if (matcher == null || !matcher.find()) {
+        if (!(caught instanceof HttpOperationFailedException refused)) {
             throw caught == null ? new IllegalStateException("WhatsApp send failed without an exception") : caught;
         }
-        int status = Integer.parseInt(matcher.group(1));
+        int status = refused.getStatusCode();
         if (status < 400 || status >= 500 || status == 408 || status == 429) {
             throw caught;
         }
-        JsonNode error = readError(matcher.group(2));
+        String body = refused.getResponseBody() == null ? "" : refused.getResponseBody();
+        JsonNode error = readJson(body).path("error");
         int code = error.path("code").asInt(0);
+        String details = error.path("error_data").path("details").asText("");
         String detail = "WhatsApp refused the message (HTTP " + status + (code == 0 ? "" : ", error " + code) + "): "
-                + error.path("message").asText(matcher.group(2).strip())
-                + (error.path("error_data").path("details").asText("").isBlank() ? "" : " - " + error.path("error_data").path("details").asText());
+                + error.path("message").asText(body.isBlank() ? refused.getStatusText() : body.strip())
+                + (details.isBlank() ? "" : " - " + details);
         if (code == REENGAGEMENT_REQUIRED && value != null) {
             // WhatsApp's clock says the window closed, whatever our copy of the conversation says
             window.flag(value.caseId(), "Not sent: outside the 24-hour window (WhatsApp error " + code + "). " + detail);
@@ -166,37 +164,45 @@ public class WhatsAppReplySender {
         throw new RejectedMessageException("whatsapp-refused", detail, caught);
     }
 
-    private static JsonNode readError(String body) {
+    private static JsonNode readJson(String body) {
         try {
-            return JSON.readTree(body).path("error");
+            JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return node == null ? JSON.createObjectNode() : node;
         } catch (Exception e) {
             return JSON.createObjectNode();
         }
     }
 
-    /** The reopen template, with the case reference as its one body parameter when configured so. */
-    static TemplateMessageRequest template(String to, String caseId, WhatsAppProperties.Template settings) {
-        Language language = new Language();
-        language.setCode(settings.getLanguage());
-        TemplateMessage template = new TemplateMessage();
-        template.setName(settings.getName());
-        template.setLanguage(language);
-        if (settings.isCaseReferenceParameter()) {
-            Parameter reference = new Parameter();
-            reference.setType("text");
-            reference.setText(caseId);
-            org.apache.camel.component.whatsapp.model.Component body = new org.apache.camel.component.whatsapp.model.Component();
-            body.setType("body");
-            body.setParameters(List.of(reference));
-            template.setComponents(List.of(body));
-        }
-        TemplateMessageRequest request = new TemplateMessageRequest();
-        request.setMessagingProduct("whatsapp");
-        request.setRecipientType("individual");
-        request.setTo(to);
-        request.setType("template");
-        request.setTemplate(template);
+    /** The fields of every Cloud API message: product, recipient and type. */
+    private static ObjectNode envelope(String to, String type) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("messaging_product", "whatsapp");
+        request.put("recipient_type", "individual");
+        request.put("to", to);
+        request.put("type", type);
         return request;
+    }
+
+    /** The reopen template, with the case reference as its one body parameter when configured so. */
+    static ObjectNode template(String to, String caseId, WhatsAppProperties.Template settings) {
+        ObjectNode request = envelope(to, "template");
+        ObjectNode template = request.putObject("template");
+        template.put("name", settings.getName());
+        template.putObject("language").put("code", settings.getLanguage());
+        if (settings.isCaseReferenceParameter()) {
+            ObjectNode body = template.putArray("components").addObject();
+            body.put("type", "body");
+            body.putArray("parameters").addObject().put("type", "text").put("text", caseId);
+        }
+        return request;
+    }
+
+    private static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The business number the customer wrote to: {@code source.system} is {@code whatsapp:<phone number id>}. */

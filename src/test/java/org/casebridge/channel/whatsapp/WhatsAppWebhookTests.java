@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
@@ -41,6 +42,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -73,6 +75,8 @@ class WhatsAppWebhookTests {
     static final String NEW_CASES = "casebridge.cases.new";
     /** A customer whose number WhatsApp refuses (the stub answers 400 for it). */
     static final String UNREACHABLE = "447700900999";
+    /** A customer for whom the Graph API drops the connection (the stub resets it). */
+    static final String NETWORK_FAILURE = "447700900888";
     static final byte[] PHOTO = photo();
 
     static final WireMockServer GRAPH = new WireMockServer(WireMockConfiguration.options().dynamicPort().globalTemplating(true));
@@ -127,6 +131,8 @@ class WhatsAppWebhookTests {
                 .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
                         {"error":{"message":"(#131026) Message undeliverable","type":"OAuthException","code":131026,
                         "error_data":{"messaging_product":"whatsapp","details":"Message Undeliverable."},"fbtrace_id":"AbCdEf"}}""")));
+        GRAPH.stubFor(post(urlEqualTo(MESSAGES_PATH)).atPriority(1).withRequestBody(matchingJsonPath("$.to", equalTo(NETWORK_FAILURE)))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         GRAPH.stubFor(get(urlEqualTo("/v21.0/1003383421387256")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"messaging_product":"whatsapp","url":"%s/whatsapp-media/1003383421387256?ext=1749416400&hash=ATtest",
@@ -280,7 +286,7 @@ class WhatsAppWebhookTests {
         assertThat(wamid).startsWith("wamid.OUT");
         List<LoggedRequest> calls = GRAPH.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH))
                 .withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN))
-                .withHeader("Content-Type", equalTo("application/json"))
+                .withHeader("Content-Type", containing("application/json"))
                 .withRequestBody(equalToJson("""
                         {"messaging_product":"whatsapp","to":"%s","type":"text","text":{"body":"An engineer will visit today between 2 and 4pm."}}
                         """.formatted(customer), true, true)));
@@ -420,7 +426,7 @@ class WhatsAppWebhookTests {
         assertThat(sent).hasSize(1);
         assertThat(mapper.readTree(sent.get(0).getBodyAsString())).isEqualTo(mapper.readTree("""
                 {"messaging_product":"whatsapp","recipient_type":"individual","to":"%s","type":"template",
-                 "template":{"name":"case_reopen","language":{"policy":"deterministic","code":"en_GB"},
+                 "template":{"name":"case_reopen","language":{"code":"en_GB"},
                              "components":[{"type":"body","parameters":[{"type":"text","text":"%s"}]}]}}
                 """.formatted(customer, caseId)));
         assertThat(sent.get(0).getBodyAsString()).doesNotContain("Your repair is booked");
@@ -448,5 +454,20 @@ class WhatsAppWebhookTests {
         // a refusal is not retried: one call for the reply (the acknowledgement was refused the same way)
         assertThat(GRAPH.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body", equalTo("Hello?")))))
                 .hasSize(1);
+    }
+
+    @Test
+    void aGraphApiThatDropsTheConnectionIsRetriedThenTheReplyFails() throws Exception {
+        assertThat(deliver(payload("text.json", NETWORK_FAILURE, "N1")).statusCode()).isEqualTo(200);
+        String caseId = caseOf(NETWORK_FAILURE);
+        String replyId = reply(caseId, "Can you hear me?");
+
+        Map<String, Object> row = awaitDelivery(replyId, "failed");
+        assertThat((String) row.get("delivery_detail")).isNotBlank();
+        // the first attempt and casebridge.errors.maximum-redeliveries (3) more, never hanging on the lost connection
+        assertThat(GRAPH.findAll(postRequestedFor(urlEqualTo(MESSAGES_PATH)).withRequestBody(matchingJsonPath("$.text.body", equalTo("Can you hear me?")))))
+                .hasSize(4);
+        // the reply (and the acknowledgement before it, sent to the same number) ended on the dead-letter queue
+        assertThat(probe.count("casebridge.replies.dlq", "CasebridgeReplyId = '" + replyId + "'")).isEqualTo(1);
     }
 }
