@@ -237,6 +237,9 @@ public class CaseStore {
         view.put("messageCount", messages.size());
         view.put("messages", messages);
         view.put("deliveries", deliveries);
+        // what the bridge found a person must act on (cb_case_attention), e.g. whatsapp-window-closed
+        view.put("attention", jdbc.queryForList("select flag from cb_case_attention where case_id = ? order by raised_at, flag",
+                String.class, caseId));
         return Optional.of(view);
     }
 

@@ -12,6 +12,7 @@ import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.sms.SmsPlatform;
+import org.casebridge.channel.whatsapp.WhatsAppPlatform;
 import org.casebridge.cases.Priority;
 import org.casebridge.ops.RejectedRequestException;
 
@@ -44,6 +45,7 @@ final class ChatPayloads {
         PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
         PLATFORMS.put("twitter", org.casebridge.channel.twitter.TwitterPlatform::forNormalise);
         PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);
+        PLATFORMS.put("whatsapp", WhatsAppPlatform::forNormalise);
     }
 
     private final ObjectMapper mapper;

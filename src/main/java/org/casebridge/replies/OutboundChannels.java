@@ -2,6 +2,7 @@ package org.casebridge.replies;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,11 +19,16 @@ public class OutboundChannels {
         this.camel = camel;
     }
 
-    /** Whether a sender route for {@code channel} (wire name) runs in this bridge (a channel not set up has it stopped). */
+    /**
+     * Whether a sender route for {@code channel} (wire name) runs in this bridge. A route that exists but is not
+     * started (a platform with {@code enabled: false}) is no sender: a call to its direct endpoint would wait for a
+     * consumer that never comes, holding the reply consumer on every redelivery.
+     */
     public boolean hasSender(String channel) {
         String uri = "direct://send-" + channel;
-        return camel.getRoutes().stream().filter(r -> uri.equals(r.getEndpoint().getEndpointUri()))
-                .anyMatch(r -> camel.getRouteController().getRouteStatus(r.getRouteId()).isStarted());
+        return camel.getRoutes().stream().filter(route -> uri.equals(route.getEndpoint().getEndpointUri()))
+                .map(Route::getId).map(id -> camel.getRouteController().getRouteStatus(id))
+                .anyMatch(status -> status != null && status.isStarted());
     }
 
     /** Route step: fails the reply when its delivery channel has no sender. */

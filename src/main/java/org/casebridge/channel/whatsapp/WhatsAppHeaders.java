@@ -1,0 +1,16 @@
+package org.casebridge.channel.whatsapp;
+
+/** Names of the headers and exchange properties of the WhatsApp reply flow ({@code routes/case-replies-to-whatsapp.yaml}). */
+public final class WhatsAppHeaders {
+
+    /** The business phone number id a reply goes out from: the account the customer wrote to. */
+    public static final String PHONE_NUMBER_ID = "CasebridgeWhatsappPhoneNumberId";
+    /**
+     * Exchange property: why the reply's free text is not sent (the customer-service window closed), when it is not;
+     * the flow sends the reopen template instead and then fails the reply with this reason.
+     */
+    public static final String WINDOW_CLOSED = "CasebridgeWhatsappWindowClosed";
+
+    private WhatsAppHeaders() {
+    }
+}
