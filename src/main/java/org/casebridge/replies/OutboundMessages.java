@@ -13,6 +13,7 @@ import org.casebridge.cases.Direction;
 import org.casebridge.cases.Priority;
 import org.casebridge.cases.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
+import org.casebridge.channel.chat.DeliveryReceipts;
 import org.casebridge.ops.RejectedRequestException;
 import org.casebridge.sla.SlaClocks;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public class OutboundMessages {
     }
 
     private final JdbcTemplate jdbc;
+    private final DeliveryReceipts receipts;
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
     private final CaseSchema schema;
@@ -73,8 +75,9 @@ public class OutboundMessages {
     private final SlaClocks clocks;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     SlaClocks clocks) {
+                     SlaClocks clocks, DeliveryReceipts receipts) {
         this.clocks = clocks;
+        this.receipts = receipts;
         this.jdbc = jdbc;
         this.tx = tx;
         this.mapper = mapper;
@@ -239,6 +242,10 @@ public class OutboundMessages {
             // a human reply on any channel stops the SLA clocks; automatic acknowledgements (kind auto-reply) do not
             clocks.replySent(value, sentAt);
         });
+        if (platformId != null && !platformId.isBlank()) {
+            // the platform may have reported on the message before its send API answered
+            receipts.applyPending(value.channel(), source.externalId());
+        }
         exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);
         LOG.info("Reply {} to case {} sent ({})", value.messageId(), value.caseId(), value.kind().wireName());
     }

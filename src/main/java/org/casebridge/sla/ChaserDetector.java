@@ -2,6 +2,8 @@ package org.casebridge.sla;
 
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Customer;
+import org.casebridge.backoffice.IdentityStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -16,14 +18,21 @@ import java.util.Locale;
  * Identities compared: the email address (any case), the E.164 phone number, and a platform user id on the same
  * channel; against each case's participants and the customer it was opened for. The identity store of the
  * enrichment work can widen {@link #openCasesAwaitingFirstResponse} (e.g. by customer id) without touching triage.
+ * <p>
+ * A match is not always enough to join: like any threading, a chase joins only when the sender wrote from an address
+ * the case was written from on the same channel, from the same email address (email and web form), or through links
+ * the housing system verified ({@link IdentityStore#mayJoin}). A phone number typed into a web form, say, never
+ * pulls a WhatsApp customer's message into that case: the message opens its own case, related to the other.
  */
 @Component
 public class ChaserDetector {
 
     private final JdbcTemplate jdbc;
+    private final ObjectProvider<IdentityStore> identities;
 
-    public ChaserDetector(JdbcTemplate jdbc) {
+    public ChaserDetector(JdbcTemplate jdbc, ObjectProvider<IdentityStore> identities) {
         this.jdbc = jdbc;
+        this.identities = identities;
     }
 
     /** Ids of the open cases of this customer that still await their first response, newest first. */
@@ -57,8 +66,31 @@ public class ChaserDetector {
         if (conditions.isEmpty()) {
             return List.of();
         }
-        return jdbc.queryForList("select c.case_id from cb_case c where c.status in ('" + CaseClockState.OPEN + "', '"
+        List<String> candidates = jdbc.queryForList("select c.case_id from cb_case c where c.status in ('" + CaseClockState.OPEN + "', '"
                 + CaseClockState.WAITING_ON_CUSTOMER + "') and c.first_response_at is null and (" + String.join(" or ", conditions)
                 + ") order by c.created_at desc, c.case_id", String.class, args.toArray());
+        return candidates.stream().filter(caseId -> mayJoin(caseId, channel, email, phone, platformId)).toList();
+    }
+
+    /** Whether the sender is strongly enough the same person as the case's to join it (see the class comment). */
+    private boolean mayJoin(String caseId, Channel channel, String email, String phone, String platformId) {
+        if (email != null) {
+            Integer sameEmail = jdbc.queryForObject("select count(*) from cb_case_participant where case_id = ?"
+                    + " and channel in ('email', 'webform') and lower(address) = ?", Integer.class, caseId, email);
+            if (sameEmail != null && sameEmail > 0) {
+                return true;
+            }
+        }
+        String address = channel == Channel.EMAIL || channel == Channel.WEBFORM ? email : platformId != null ? platformId : phone;
+        IdentityStore store = identities.getIfAvailable();
+        if (address == null || channel == null) {
+            return false;
+        }
+        if (store == null) {
+            Integer participant = jdbc.queryForObject("select count(*) from cb_case_participant where case_id = ? and channel = ? and address = ?",
+                    Integer.class, caseId, channel.wireName(), address);
+            return participant != null && participant > 0;
+        }
+        return store.mayJoin(caseId, channel, address);
     }
 }

@@ -82,6 +82,7 @@ class BackofficeDeliveryTests {
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
         infrastructure = TestInfrastructure.isolate(registry, "backoffice");
+        registry.add("casebridge.backoffice.enabled", () -> true);
         registry.add("casebridge.backoffice.crm.base-url", () -> CRM.baseUrl() + "/api");
     }
 
@@ -131,14 +132,15 @@ class BackofficeDeliveryTests {
 
     @Test
     void deliversEachCaseToTheHousingQueueWithPropertiesForSelectors() throws Exception {
-        String caseId = postMessage("No heating since yesterday.");
+        // no hazard words: triage leaves the default priority
+        String caseId = postMessage("The garden gate does not close since yesterday.");
 
         List<Message> messages = probe.receive("casebridge.backoffice.housing", "CasebridgeCaseId = '" + caseId + "'", 15_000);
         assertThat(messages).hasSize(1);
         Message message = messages.get(0);
         JsonNode value = mapper.readTree(((TextMessage) message).getText());
         assertThat(value.get("caseId").asText()).isEqualTo(caseId);
-        assertThat(value.at("/body/text").asText()).isEqualTo("No heating since yesterday.");
+        assertThat(value.at("/body/text").asText()).isEqualTo("The garden gate does not close since yesterday.");
         assertThat(message.getStringProperty("CasebridgeChannel")).isEqualTo("webform");
         assertThat(message.getStringProperty("CasebridgePriority")).isEqualTo("P3");
         assertThat(message.getStringProperty("CasebridgeMessageId")).isEqualTo(value.get("messageId").asText());
@@ -150,7 +152,7 @@ class BackofficeDeliveryTests {
 
     @Test
     void writesEachCaseAsCsvFileIntoTheDropFolderUnderItsFinalNameOnly() throws Exception {
-        String caseId = postMessage("Mould in the bathroom, \\\"again\\\", since March.");
+        String caseId = postMessage("The bathroom door sticks, \\\"badly\\\", since March.");
         Path drop = infrastructure.dataDir().resolve("backoffice/housing/drop");
 
         Path file = await().atMost(Duration.ofSeconds(15)).until(() -> find(drop, caseId), f -> f != null);
@@ -158,7 +160,7 @@ class BackofficeDeliveryTests {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).isEqualTo("case_ref,received,channel,priority,category,name,email,phone,customer_id,tenancy_ref,subject,text");
         assertThat(lines.get(1)).startsWith(caseId + ",").contains(",webform,P3,,Jan Kowalski,jan@example.org,+447911123456,,,Broken boiler,")
-                .endsWith("\"Mould in the bathroom, \"\"again\"\", since March.\"");
+                .endsWith("\"The bathroom door sticks, \"\"badly\"\", since March.\"");
         try (Stream<Path> files = Files.list(drop)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
         }

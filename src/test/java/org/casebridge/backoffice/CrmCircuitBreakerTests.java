@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
         "casebridge.errors.maximum-redelivery-delay=50",
         "casebridge.errors.maximum-redeliveries=5",
         "spring.jmx.unique-names=true",
+        "casebridge.backoffice.enabled=true",
         "casebridge.backoffice.targets=crm",
         "camel.main.routes-include-pattern=file:routes/*.yaml,file:routes/examples/case-to-crm.yaml",
         "casebridge.backoffice.crm.circuit-breaker.minimum-number-of-calls=2",
@@ -55,6 +56,7 @@ class CrmCircuitBreakerTests {
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
         TestInfrastructure.isolate(registry, "circuit");
+        registry.add("casebridge.backoffice.enabled", () -> true);
         registry.add("casebridge.backoffice.crm.base-url", () -> CRM.baseUrl() + "/api");
     }
 

@@ -34,7 +34,7 @@ class TriageRulesTests {
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
 
     /** Triage without a database: no open case to chase (new cases only). */
-    private static final CaseTriage TRIAGE = new CaseTriage(RULES, POLICY, null, new ChaserDetector(null) {
+    private static final CaseTriage TRIAGE = new CaseTriage(RULES, POLICY, null, new ChaserDetector(null, null) {
         @Override
         public List<String> openCasesAwaitingFirstResponse(Customer customer, Channel channel) {
             return List.of();

@@ -31,6 +31,9 @@ public final class TestInfrastructure {
         registry.add("casebridge.email.sandbox.imap-port", () -> imapPort);
         registry.add("CASEBRIDGE_MAIL_PORT", () -> imapPort);
         registry.add("CASEBRIDGE_SMTP_PORT", () -> smtpPort);
+        // tests read casebridge.cases.new themselves: the bridge's own delivery to back-office targets would take the
+        // messages first (the delivery tests switch it on again after calling this)
+        registry.add("casebridge.backoffice.enabled", () -> false);
         return new Ports(brokerPort, smtpPort, imapPort, dataDir);
     }
 

@@ -1,26 +1,34 @@
 package org.casebridge.channel.chat;
 
+import org.casebridge.cases.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Applies platforms' delivery receipts to the outbound messages they report on ({@code deliveries} on the case):
  * found by the platform's message id, which the sender recorded. Receipts arrive out of order and more than once, so
- * a status only moves forward (sent, delivered, read); a failure is recorded unless the message was delivered.
+ * a status only moves forward (sent, delivered, read); a failure is recorded unless the message was delivered. A
+ * receipt can also arrive before the sender has recorded the platform's id (the platform called the webhook before
+ * its send API answered): it is kept in {@code cb_pending_receipt} and applied once the id is recorded.
  */
 @Component
 public class DeliveryReceipts {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReceipts.class);
     private static final List<String> ORDER = List.of("queued", DeliveryReceipt.SENT, DeliveryReceipt.DELIVERED, DeliveryReceipt.READ);
+
+    /** How long a receipt for an unknown message is kept waiting for its message to be recorded. */
+    static final Duration PENDING_FOR = Duration.ofDays(1);
 
     private final JdbcTemplate jdbc;
 
@@ -43,7 +51,7 @@ public class DeliveryReceipts {
         List<Map<String, Object>> rows = jdbc.queryForList("select message_id, delivery_status from cb_message"
                 + " where external_id = ? and channel = ? and direction = 'outbound'", receipt.externalId(), receipt.channel().wireName());
         if (rows.isEmpty()) {
-            LOG.debug("{} receipt '{}' for unknown message {}", receipt.channel().wireName(), receipt.status(), receipt.externalId());
+            keepPending(receipt);
             return false;
         }
         boolean changed = false;
@@ -63,6 +71,38 @@ public class DeliveryReceipts {
             }
         }
         return changed;
+    }
+
+    /**
+     * Applies the receipts kept for {@code externalId} before its message was recorded, and forgets them. Called by
+     * the reply flow once the platform's id for a sent message is stored.
+     */
+    public void applyPending(Channel channel, String externalId) {
+        if (externalId == null) {
+            return;
+        }
+        List<Map<String, Object>> pending = jdbc.queryForList("select receipt_id, status, detail, reported_at from cb_pending_receipt"
+                + " where external_id = ? and channel = ? order by reported_at", externalId, channel.wireName());
+        for (Map<String, Object> row : pending) {
+            Object at = row.get("reported_at");
+            Instant reported = at instanceof OffsetDateTime odt ? odt.toInstant() : at instanceof java.sql.Timestamp ts ? ts.toInstant() : null;
+            apply(new DeliveryReceipt(channel, externalId, (String) row.get("status"), reported, (String) row.get("detail")));
+            jdbc.update("delete from cb_pending_receipt where receipt_id = ?", row.get("receipt_id"));
+        }
+    }
+
+    private void keepPending(DeliveryReceipt receipt) {
+        if (!ORDER.contains(receipt.status()) && !DeliveryReceipt.FAILED.equals(receipt.status())) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        LOG.debug("{} receipt '{}' for message {} not (yet) recorded: kept", receipt.channel().wireName(), receipt.status(), receipt.externalId());
+        jdbc.update("insert into cb_pending_receipt (receipt_id, channel, external_id, status, detail, reported_at, received_at)"
+                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), receipt.channel().wireName(),
+                truncate(receipt.externalId(), 998), receipt.status(), receipt.detail() == null ? null : truncate(receipt.detail(), 2000),
+                OffsetDateTime.ofInstant(receipt.at() == null ? Instant.now() : receipt.at(), ZoneOffset.UTC), now);
+        // receipts for messages another system sent from the same account never find theirs: they do not stay
+        jdbc.update("delete from cb_pending_receipt where received_at < ?", now.minus(PENDING_FOR));
     }
 
     /** Whether a message in status {@code current} takes {@code next}: forward only; failed unless it arrived. */
