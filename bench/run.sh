@@ -18,6 +18,8 @@
 #   JAVA_OPTS=       further JVM options for the app
 #   LABEL=           a note printed at the top of the results (e.g. "machine busy")
 #   KEEP_DATA=0      1 keeps the temporary data folder (H2, KahaDB, archive) for inspection
+#   The bridge's own delivery to back-office targets (casebridge.backoffice.enabled) is off: the benchmark measures
+#   intake up to the durable case on casebridge.cases.new, and counts what is left on that queue.
 #   CHANNEL=api      api = POST /api/v1/messages; telegram = signed Telegram webhook calls to /webhooks/telegram
 #                    (same bare route as the baseline; the web API's goals are printed for reference only)
 set -euo pipefail
@@ -170,6 +172,7 @@ CASEBRIDGE_DATA_DIR="$DATA_DIR" java $LAUNCH_OPTS $JAVA_OPTS -jar "$LAUNCH_JAR" 
   --camel.main.routes-include-pattern='file:routes/*.yaml,file:bench/routes/*.yaml' \
   --casebridge.channels.telegram.enabled=true --casebridge.channels.telegram.secret-token="$TELEGRAM_SECRET" \
   --casebridge.chat.acknowledge=false \
+  --casebridge.backoffice.enabled=false \
   >"$LOG_DIR/app.log" 2>&1 &
 APP_PID=$!
 

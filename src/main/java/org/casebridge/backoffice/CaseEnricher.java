@@ -294,7 +294,7 @@ public class CaseEnricher {
 
     private Optional<String> openCaseOf(String customerId, String caseId) {
         try {
-            return identities.openCasesOf(customerId).stream().filter(id -> !id.equals(caseId)).findFirst();
+            return identities.openCasesOf(customerId, 2).stream().filter(id -> !id.equals(caseId)).findFirst();
         } catch (RuntimeException e) {
             LOG.warn("Cannot look for open cases of {}: {}", customerId, e.toString());
             return Optional.empty();

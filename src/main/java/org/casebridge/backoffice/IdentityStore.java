@@ -244,21 +244,33 @@ public class IdentityStore {
     }
 
     /** The open cases of a customer, on any channel, most recently active first (found through its identities). */
+    /** At most this many open cases are listed for one customer. */
+    static final int MAX_OPEN_CASES = 100;
+
     public List<String> openCasesOf(String customerId) {
+        return openCasesOf(customerId, MAX_OPEN_CASES);
+    }
+
+    /**
+     * The {@code limit} most recently active open cases of the customer. Bounded in the database: a customer with
+     * thousands of open cases (a bulk sender, a test run) must not make every message read them all.
+     */
+    public List<String> openCasesOf(String customerId, int limit) {
         Set<String> cases = new LinkedHashSet<>();
         List<Map<String, Object>> found = new ArrayList<>();
         for (Identity identity : identitiesOf(customerId)) {
             String sql = "select c.case_id, c.updated_at from cb_case c join cb_case_participant p on p.case_id = c.case_id"
                     + " where c.status = 'open' and p.address = ? and ";
+            String newest = " order by c.updated_at desc, c.case_id limit " + Math.max(1, limit);
             found.addAll(switch (identity.kind()) {
-                case EMAIL -> jdbc.queryForList(sql + "p.channel in ('email', 'webform')", identity.address());
-                case PHONE -> jdbc.queryForList(sql + "p.channel not in ('email', 'webform')", identity.address());
-                default -> jdbc.queryForList(sql + "p.channel = ?", identity.address(), identity.kind());
+                case EMAIL -> jdbc.queryForList(sql + "p.channel in ('email', 'webform')" + newest, identity.address());
+                case PHONE -> jdbc.queryForList(sql + "p.channel not in ('email', 'webform')" + newest, identity.address());
+                default -> jdbc.queryForList(sql + "p.channel = ?" + newest, identity.address(), identity.kind());
             });
         }
         found.sort((a, b) -> instant(b.get("updated_at")).compareTo(instant(a.get("updated_at"))));
         found.forEach(row -> cases.add((String) row.get("case_id")));
-        return List.copyOf(cases);
+        return cases.stream().limit(Math.max(1, limit)).toList();
     }
 
     /**
