@@ -252,23 +252,29 @@ public class IdentityStore {
     }
 
     /**
-     * The {@code limit} most recently active open cases of the customer. Bounded in the database: a customer with
-     * thousands of open cases (a bulk sender, a test run) must not make every message read them all.
+     * The {@code limit} most recently active open cases among the customer's newest cases. It runs for every inbound
+     * message, so it reads only the newest participations of each identity (index {@code (address, created_at)}),
+     * never all of them: a customer with thousands of cases (a bulk sender, a load test) costs what any other does.
      */
     public List<String> openCasesOf(String customerId, int limit) {
-        Set<String> cases = new LinkedHashSet<>();
-        List<Map<String, Object>> found = new ArrayList<>();
+        int window = Math.max(10, limit * 5);
+        Set<String> candidates = new LinkedHashSet<>();
         for (Identity identity : identitiesOf(customerId)) {
-            String sql = "select c.case_id, c.updated_at from cb_case c join cb_case_participant p on p.case_id = c.case_id"
-                    + " where c.status = 'open' and p.address = ? and ";
-            String newest = " order by c.updated_at desc, c.case_id limit " + Math.max(1, limit);
-            found.addAll(switch (identity.kind()) {
-                case EMAIL -> jdbc.queryForList(sql + "p.channel in ('email', 'webform')" + newest, identity.address());
-                case PHONE -> jdbc.queryForList(sql + "p.channel not in ('email', 'webform')" + newest, identity.address());
-                default -> jdbc.queryForList(sql + "p.channel = ?" + newest, identity.address(), identity.kind());
+            String sql = "select p.case_id from cb_case_participant p where p.address = ? and ";
+            String newest = " order by p.created_at desc limit " + window;
+            candidates.addAll(switch (identity.kind()) {
+                case EMAIL -> jdbc.queryForList(sql + "p.channel in ('email', 'webform')" + newest, String.class, identity.address());
+                case PHONE -> jdbc.queryForList(sql + "p.channel not in ('email', 'webform')" + newest, String.class, identity.address());
+                default -> jdbc.queryForList(sql + "p.channel = ?" + newest, String.class, identity.address(), identity.kind());
             });
         }
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> found = new ArrayList<>(jdbc.queryForList("select case_id, updated_at from cb_case where status = 'open'"
+                + " and case_id in (" + String.join(", ", java.util.Collections.nCopies(candidates.size(), "?")) + ")", candidates.toArray()));
         found.sort((a, b) -> instant(b.get("updated_at")).compareTo(instant(a.get("updated_at"))));
+        Set<String> cases = new LinkedHashSet<>();
         found.forEach(row -> cases.add((String) row.get("case_id")));
         return cases.stream().limit(Math.max(1, limit)).toList();
     }
