@@ -1,27 +1,15 @@
 package org.casebridge.channel.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.casebridge.cases.Acknowledgements;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.sla.ExpectedWaits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The automatic answer to a chat message that opened a case: the case reference and when to expect a reply, sent on
@@ -32,32 +20,21 @@ import java.util.Map;
 public class ChatAcknowledger {
 
     /** Exchange property holding the acknowledgement to queue, when one is due (the same as email's). */
-    public static final String ACKNOWLEDGEMENT = "CasebridgeAcknowledgement";
+    public static final String ACKNOWLEDGEMENT = Acknowledgements.PROPERTY;
 
     /** Exchange property: the platform answers this message itself ({@link ChatPlatform#acknowledges}); no acknowledgement. */
     public static final String NOT_ACKNOWLEDGED = "CasebridgeNotAcknowledged";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatAcknowledger.class);
 
-    private final JdbcTemplate jdbc;
-    private final ObjectMapper mapper;
+    private final Acknowledgements acknowledgements;
     private final ChatProperties properties;
     private final ExpectedWaits expectedWaits;
-    private final int maxPerSender;
-    private final Duration window;
-    private final DateTimeFormatter dueFormat;
 
-    public ChatAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper, ChatProperties properties, ExpectedWaits expectedWaits,
-                            @Value("${casebridge.email.acknowledgement.max-per-sender}") int maxPerSender,
-                            @Value("${casebridge.email.acknowledgement.window}") Duration window,
-                            @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone) {
-        this.jdbc = jdbc;
-        this.mapper = mapper;
+    public ChatAcknowledger(Acknowledgements acknowledgements, ChatProperties properties, ExpectedWaits expectedWaits) {
+        this.acknowledgements = acknowledgements;
         this.properties = properties;
         this.expectedWaits = expectedWaits;
-        this.maxPerSender = maxPerSender;
-        this.window = window;
-        this.dueFormat = DateTimeFormatter.ofPattern("EEEE d MMMM 'at' HH:mm", Locale.UK).withZone(zone);
     }
 
     /**
@@ -78,27 +55,8 @@ public class ChatAcknowledger {
         if (who == null) {
             return;
         }
-        String recipient = value.channel().wireName() + ":" + who;
-        Instant now = Instant.now();
-        Integer recent = jdbc.queryForObject("select count(*) from cb_acknowledgement where recipient = ? and sent_at > ?",
-                Integer.class, recipient, OffsetDateTime.ofInstant(now.minus(window), ZoneOffset.UTC));
-        if (recent != null && recent >= maxPerSender) {
-            LOG.info("No acknowledgement for {} to {}: {} already sent within {}", value.caseId(), recipient, recent, window);
-            return;
-        }
-        jdbc.update("insert into cb_acknowledgement (recipient, case_id, sent_at) values (?, ?, ?)",
-                recipient, value.caseId(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("caseId", value.caseId());
-        reply.put("kind", MessageKind.AUTO_REPLY.wireName());
-        reply.put("text", text(value));
-        reply.put("html", null);
-        reply.put("author", null);
-        reply.put("reference", "acknowledgement:" + value.messageId());
-        try {
-            exchange.setProperty(ACKNOWLEDGEMENT, mapper.writeValueAsString(reply));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        if (acknowledgements.claim(value.channel().wireName() + ":" + who, value.caseId())) {
+            exchange.setProperty(ACKNOWLEDGEMENT, acknowledgements.reply(value, text(value)));
         }
     }
 
@@ -106,8 +64,9 @@ public class ChatAcknowledger {
     String text(Case value) {
         StringBuilder text = new StringBuilder("Thanks, we have your message. Your reference is ").append(value.caseId()).append(". ");
         text.append(expectedWaits.sentenceFor(value)).append('.');
-        if (value.sla() != null && value.sla().firstResponseDue() != null) {
-            text.append(" We will answer by ").append(dueFormat.format(value.sla().firstResponseDue())).append(" at the latest.");
+        String due = acknowledgements.due(value);
+        if (due != null) {
+            text.append(" We will answer by ").append(due).append(" at the latest.");
         }
         return text.toString();
     }

@@ -8,7 +8,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wiring shared by the chat platforms: their settings, and the size limit on every webhook under {@code /webhooks/}. */
+/**
+ * Wiring shared by the chat platforms: their settings, the size limit on every webhook under {@code /webhooks/}, and
+ * the raw form body kept for the platforms that sign form posts.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChatProperties.class)
 class ChatConfiguration {
@@ -20,6 +23,16 @@ class ChatConfiguration {
         registration.addUrlPatterns("/webhooks/*");
         registration.setName("webhookSizeLimit");
         registration.setOrder(0);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RawBodyCachingFilter> webhookRawFormBody(ChatProperties properties) {
+        // after the size limit, before anything reads parameters: Twilio and Slack sign their form bodies byte for byte
+        var registration = new FilterRegistrationBean<>(new RawBodyCachingFilter(properties.getMaxWebhookSize().toBytes()));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setName("webhookRawFormBody");
+        registration.setOrder(1);
         return registration;
     }
 }

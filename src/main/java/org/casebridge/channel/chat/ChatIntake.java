@@ -295,7 +295,7 @@ public class ChatIntake {
      * request, which {@link RawBodyCachingFilter} keeps readable. Without that filter they are gone, and the
      * signature check fails: never the other way round.
      */
-    static byte[] rawBody(Message message) throws IOException {
+    public static byte[] rawBody(Message message) throws IOException {
         if (message.getBody() instanceof Map<?, ?> && message instanceof PlatformHttpMessage http) {
             return http.getRequest().getInputStream().readAllBytes();
         }

@@ -1,27 +1,15 @@
 package org.casebridge.channel.email;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.casebridge.cases.Acknowledgements;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.sla.ExpectedWaits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Answers the first email of a new case at once with its reference and when to expect an answer, as an automatic
@@ -33,30 +21,17 @@ import java.util.Map;
 public class EmailAcknowledger {
 
     /** Exchange property holding the acknowledgement to queue, when one is due. */
-    public static final String ACKNOWLEDGEMENT = "CasebridgeAcknowledgement";
+    public static final String ACKNOWLEDGEMENT = Acknowledgements.PROPERTY;
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmailAcknowledger.class);
-
-    private final JdbcTemplate jdbc;
-    private final ObjectMapper mapper;
-    private final boolean enabled;
-    private final int maxPerSender;
-    private final Duration window;
-    private final DateTimeFormatter dueFormat;
+    private final Acknowledgements acknowledgements;
     private final ExpectedWaits expectedWaits;
+    private final boolean enabled;
 
-    public EmailAcknowledger(JdbcTemplate jdbc, ObjectMapper mapper, ExpectedWaits expectedWaits,
-                             @Value("${casebridge.email.acknowledgement.enabled}") boolean enabled,
-                             @Value("${casebridge.email.acknowledgement.max-per-sender}") int maxPerSender,
-                             @Value("${casebridge.email.acknowledgement.window}") Duration window,
-                             @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone) {
-        this.jdbc = jdbc;
-        this.mapper = mapper;
+    public EmailAcknowledger(Acknowledgements acknowledgements, ExpectedWaits expectedWaits,
+                             @Value("${casebridge.email.acknowledgement.enabled}") boolean enabled) {
+        this.acknowledgements = acknowledgements;
         this.expectedWaits = expectedWaits;
         this.enabled = enabled;
-        this.maxPerSender = maxPerSender;
-        this.window = window;
-        this.dueFormat = DateTimeFormatter.ofPattern("EEEE d MMMM 'at' HH:mm", Locale.UK).withZone(zone);
     }
 
     /**
@@ -69,35 +44,14 @@ public class EmailAcknowledger {
             return;
         }
         String recipient = value.customer() == null ? null : value.customer().email();
-        if (recipient == null) {
+        if (recipient == null || !acknowledgements.claim(recipient.toLowerCase(Locale.ROOT), value.caseId())) {
             return;
         }
-        String normalised = recipient.toLowerCase(Locale.ROOT);
-        Instant now = Instant.now();
-        Integer recent = jdbc.queryForObject("select count(*) from cb_acknowledgement where recipient = ? and sent_at > ?",
-                Integer.class, normalised, OffsetDateTime.ofInstant(now.minus(window), ZoneOffset.UTC));
-        if (recent != null && recent >= maxPerSender) {
-            LOG.info("No acknowledgement for {} to {}: {} already sent within {}", value.caseId(), normalised, recent, window);
-            return;
-        }
-        jdbc.update("insert into cb_acknowledgement (recipient, case_id, sent_at) values (?, ?, ?)",
-                normalised, value.caseId(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("caseId", value.caseId());
-        reply.put("kind", MessageKind.AUTO_REPLY.wireName());
-        reply.put("text", text(value));
-        reply.put("html", null);
-        reply.put("author", null);
-        reply.put("reference", "acknowledgement:" + value.messageId());
-        try {
-            exchange.setProperty(ACKNOWLEDGEMENT, mapper.writeValueAsString(reply));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        exchange.setProperty(ACKNOWLEDGEMENT, acknowledgements.reply(value, text(value)));
     }
 
     private String text(Case value) {
-        String due = value.sla() == null || value.sla().firstResponseDue() == null ? null : dueFormat.format(value.sla().firstResponseDue());
+        String due = acknowledgements.due(value);
         StringBuilder text = new StringBuilder();
         text.append("Thank you for your message. We have received it and opened case ").append(value.caseId()).append(".\n\n");
         // the live expected wait (the same sentence on every channel), then the commitment for this case

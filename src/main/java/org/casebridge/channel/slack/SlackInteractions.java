@@ -78,9 +78,9 @@ public class SlackInteractions {
      * body), then the {@code url_verification} handshake answered at once (exchange property
      * {@code CasebridgeWebhookHandshake}).
      */
-    public void verify(Exchange exchange) {
+    public void verify(Exchange exchange) throws java.io.IOException {
         Message message = exchange.getMessage();
-        byte[] body = message.getBody(byte[].class);
+        byte[] body = ChatIntake.rawBody(message);
         body = body == null ? new byte[0] : body;
         message.setBody(body);
         try {
@@ -280,12 +280,13 @@ public class SlackInteractions {
 
     /**
      * Whether the call is form-encoded (an interaction or a slash command) rather than JSON (the Events API): by its
-     * Content-Type, or, where the request was passed on as opaque bytes ({@link SlackFormBodyFilter}), by the body,
-     * which for JSON starts with '{'.
+     * Content-Type, or, without one, by the body, which for JSON starts with '{'.
      */
+    private static final String FORM = "application/x-www-form-urlencoded";
+
     private static boolean isForm(Message message) {
         String type = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(SlackFormBodyFilter.FORM)) {
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
             return true;
         }
         if (type != null && type.toLowerCase(Locale.ROOT).contains("json")) {
