@@ -28,11 +28,19 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL refuses to run as root, and CI machines often build as root; zonky's own launcher cannot change user, so
  * this one runs {@code initdb} and {@code postgres} as {@code nobody} (through util-linux {@code setpriv}) when the
  * build runs as root.
+ * <p>
+ * The binaries bring their own libraries (ICU 60, OpenSSL 1.1) in {@code lib/}, found through the binaries' relative
+ * run path. {@code nobody} must be able to reach that folder, and a checkout under {@code /root} (mode 700) is out of
+ * its reach: the loader then reports the first bundled library it cannot open ({@code libicuuc.so.60}) as missing.
+ * So binaries and data folders live under the system temporary folder, in folders made traversable on purpose,
+ * whatever the checkout's path.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
     private static final String NOBODY = "65534";
+    /** Names the unpacked folder, so that another version of the binaries never reuses it. */
+    private static final String VERSION = binariesVersion();
 
     private final Path dataDir;
     private final int port;
@@ -47,10 +55,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** Starts a fresh server with database {@code casebridge} owned by user {@code casebridge}. */
     public static EmbeddedPostgresServer start() {
         try {
-            Path work = Files.createDirectories(Path.of("target", "embedded-postgres").toAbsolutePath());
+            boolean root = "root".equals(System.getProperty("user.name"));
+            Path work = traversable(Path.of(System.getProperty("java.io.tmpdir"), "casebridge-embedded-postgres-" + VERSION));
             Path binaries = unpackBinaries(work.resolve("binaries"));
             Path dataDir = Files.createTempDirectory(work, "data-");
-            boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
                 run(List.of("chown", "-R", NOBODY + ":" + NOBODY, dataDir.toString()), Duration.ofSeconds(10));
             }
@@ -95,6 +103,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        deleteRecursively(dataDir); // outside target/, so nothing else cleans it
+    }
+
+    /** The binaries' version, read from the name of the jar that holds them (e.g. {@code 16.10.0}). */
+    private static String binariesVersion() {
+        java.net.URL archive = EmbeddedPostgresServer.class.getClassLoader().getResource(ARCHIVE);
+        if (archive == null) {
+            return "missing";
+        }
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("-(\\d+(?:\\.\\d+)+)\\.jar!").matcher(archive.toString());
+        return version.find() ? version.group(1) : Integer.toHexString(archive.toString().hashCode());
+    }
+
+    /** Creates {@code dir} if needed and makes it readable and traversable by every user. */
+    private static Path traversable(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // a leftover temporary folder is harmless
         }
     }
 
@@ -153,8 +187,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 }
             }
         }
-        // temporary directories are private; the server may run as nobody and must reach its libraries
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // temporary directories are private and a umask may be strict; the server may run as nobody and must reach
+        // its libraries, so every folder of the binaries is made traversable
+        try (var paths = Files.walk(temp)) {
+            for (Path dir : (Iterable<Path>) paths.filter(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
         Files.createFile(temp.resolve(".complete"));
         try {
             Files.move(temp, target);
