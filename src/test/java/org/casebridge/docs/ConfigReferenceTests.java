@@ -115,7 +115,8 @@ class ConfigReferenceTests {
         }
         for (Path file : routeFiles()) {
             String text = Files.readString(file);
-            Set<String> parameters = file.toString().endsWith(".kamelet.yaml") ? kameletParameters(text) : Set.of();
+            Set<String> parameters = file.toString().endsWith(".kamelet.yaml") ? kameletParameters(text)
+                    : text.contains("routeTemplate:") ? templateParameters(text) : Set.of();
             Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
             while (matcher.find()) {
                 String placeholder = matcher.group(1).trim();
@@ -183,6 +184,16 @@ class ConfigReferenceTests {
         int indent = properties.group(1).length() + 2;
         Matcher name = Pattern.compile("(?m)^ {" + indent + "}([A-Za-z0-9_-]+):\\s*$").matcher(text);
         name.region(properties.end(), text.length());
+        while (name.find()) {
+            names.add(name.group(1));
+        }
+        return names;
+    }
+
+    /** The parameters of a route template ({@code parameters: - name: x}): its placeholders are not settings. */
+    private static Set<String> templateParameters(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher name = Pattern.compile("(?m)^\\s*-\\s*name:\\s*\"?([A-Za-z0-9_.-]+)\"?\\s*$").matcher(text);
         while (name.find()) {
             names.add(name.group(1));
         }
