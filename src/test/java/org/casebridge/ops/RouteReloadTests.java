@@ -2,11 +2,9 @@ package org.casebridge.ops;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.casebridge.support.TestInfrastructure;
+import org.casebridge.support.BridgeContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,8 +22,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A flow added or changed in the routes folder is (re)loaded while the bridge runs. */
-@CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.unique-names=true")
+@BridgeContext("reload")
 class RouteReloadTests {
 
     private static final Path ROUTES = copyOfRoutes();
@@ -37,7 +34,6 @@ class RouteReloadTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "reload");
         registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
     }

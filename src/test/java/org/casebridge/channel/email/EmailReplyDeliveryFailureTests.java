@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,13 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own, it does not extend BridgeTest: that would replace BridgeTest's shared sandbox ports, which the tests on the
  * shared context read.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("smtp-down")
 class EmailReplyDeliveryFailureTests {
 
     private static final int CLOSED_PORT = TestInfrastructure.freePort();
@@ -57,7 +49,6 @@ class EmailReplyDeliveryFailureTests {
 
     @DynamicPropertySource
     static void smtpDown(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "smtp-down");
         registry.add("casebridge.email.outbox.port", () -> CLOSED_PORT);
     }
 

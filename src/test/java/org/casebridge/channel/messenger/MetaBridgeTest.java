@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.store.BlobStore;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,13 +33,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * answers with a fresh message id for every call), for the end-to-end tests of both platforms: one Spring context,
  * shared by the Messenger and the Instagram tests.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("meta")
 public abstract class MetaBridgeTest {
 
     public static final String MESSENGER_SECRET = "messenger-app-secret-for-tests";
@@ -53,7 +45,8 @@ public abstract class MetaBridgeTest {
 
     /** Meta's Graph API and its media CDN, as far as the bridge sees them. */
     public static final WireMockServer GRAPH = new WireMockServer(options().dynamicPort().globalTemplating(true));
-    protected static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    protected TestInfrastructure.Ports infrastructure;
 
     static {
         GRAPH.start();
@@ -64,7 +57,6 @@ public abstract class MetaBridgeTest {
 
     @DynamicPropertySource
     static void meta(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "meta");
         registry.add("casebridge.channels.messenger.enabled", () -> "true");
         registry.add("casebridge.channels.messenger.app-secret", () -> MESSENGER_SECRET);
         registry.add("casebridge.channels.messenger.verify-token", () -> "messenger-verify-token");
@@ -158,7 +150,7 @@ public abstract class MetaBridgeTest {
     }
 
     /** Whether the raw archive holds {@code body} (it is content-addressed by SHA-256). */
-    protected static boolean archived(String body) {
+    protected boolean archived(String body) {
         String sha256 = BlobStore.sha256Hex(body.getBytes(StandardCharsets.UTF_8));
         return Files.exists(Path.of(infrastructure.dataDir().toString(), "raw", sha256.substring(0, 2), sha256));
     }

@@ -3,16 +3,13 @@ package org.casebridge.channel.sms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatures;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,13 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A bridge reached directly (no {@code public-url}): Twilio's signature is checked against the URL as received,
  * query string included, and replies go through a Messaging Service without asking for status callbacks.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("sms-direct")
 class SmsRequestUrlTests {
 
     static final String TOKEN = "direct-token";
@@ -55,7 +46,6 @@ class SmsRequestUrlTests {
 
     @DynamicPropertySource
     static void configure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "sms-direct");
         registry.add("casebridge.channels.sms.enabled", () -> "true");
         registry.add("casebridge.channels.sms.account-sid", () -> ACCOUNT);
         registry.add("casebridge.channels.sms.auth-token", () -> TOKEN);

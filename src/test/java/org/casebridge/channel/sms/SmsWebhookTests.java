@@ -9,12 +9,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.store.AttachmentStore;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -54,13 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SMS end to end: Twilio's signed webhooks over real HTTP into the running bridge, cases read from the broker over
  * TCP, and Twilio's Messages API and media served by WireMock.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("sms")
 class SmsWebhookTests {
 
     static final String TOKEN = "twilio-test-auth-token";
@@ -72,7 +64,8 @@ class SmsWebhookTests {
     static final String BACKOFFICE_KEY = "backoffice-key-change-me";
 
     static final WireMockServer twilio = new WireMockServer(options().dynamicPort());
-    static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    TestInfrastructure.Ports infrastructure;
 
     static {
         twilio.start();
@@ -80,7 +73,6 @@ class SmsWebhookTests {
 
     @DynamicPropertySource
     static void configure(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "sms");
         registry.add("casebridge.channels.sms.enabled", () -> "true");
         registry.add("casebridge.channels.sms.account-sid", () -> ACCOUNT);
         registry.add("casebridge.channels.sms.auth-token", () -> TOKEN);
