@@ -2,6 +2,7 @@ package org.casebridge.ops;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.awaitility.Awaitility;
 import org.casebridge.support.BridgeContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -86,17 +86,8 @@ class RouteReloadTests {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // the route may be between stop and start while it reloads
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met within 30 s");
+        // the route may be between stop and start while it reloads: a failing call is one more try
+        Awaitility.await("the reloaded route").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(RuntimeException.class).until(condition::getAsBoolean);
     }
 }

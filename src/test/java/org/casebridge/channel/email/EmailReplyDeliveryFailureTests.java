@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
@@ -18,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -95,14 +97,10 @@ class EmailReplyDeliveryFailureTests {
     }
 
     private Map<String, Object> awaitFailed(String replyId) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", replyId);
-            if (!rows.isEmpty() && "failed".equals(rows.get(0).get("delivery_status"))) {
-                return rows.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reply " + replyId + " was never marked failed");
+        return Awaitility.await("reply " + replyId + " marked failed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", replyId),
+                        rows -> !rows.isEmpty() && "failed".equals(rows.get(0).get("delivery_status")))
+                .get(0);
     }
 
     private static boolean recipientIs(jakarta.mail.internet.MimeMessage message, String address) {

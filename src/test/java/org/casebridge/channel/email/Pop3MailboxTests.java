@@ -6,6 +6,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.awaitility.Awaitility;
 import org.casebridge.support.BridgeContext;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +81,8 @@ class Pop3MailboxTests {
             assertThat(new String(e.getMessage().getBody(byte[].class), StandardCharsets.UTF_8)).contains("Subject: ");
             assertThat(e.getMessage().getHeader(EmailHeaders.MAILBOX)).isEqualTo("repairs");
         });
-        for (int i = 0; i < 50 && POP3.getReceivedMessages().length > 0; i++) {
-            Thread.sleep(100);
-        }
+        Awaitility.await("mails deleted").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> POP3.getReceivedMessages().length == 0);
         assertThat(POP3.getReceivedMessages()).as("deleted from the server once handed over").isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.store.BlobStore;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,29 +126,15 @@ public abstract class MetaBridgeTest {
     /** The outbound message's delivery row once its status is one of {@code statuses}. */
     protected Map<String, Object> awaitDelivery(String replyId, String... statuses) throws InterruptedException {
         List<String> wanted = List.of(statuses);
-        Map<String, Object> last = null;
-        for (int i = 0; i < 150; i++) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", replyId);
-            if (!rows.isEmpty()) {
-                last = rows.get(0);
-                if (wanted.contains(String.valueOf(last.get("delivery_status")))) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reply " + replyId + " never reached " + wanted + "; last: " + last);
+        return Awaitility.await("reply " + replyId + " reaching " + wanted).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", replyId),
+                        rows -> !rows.isEmpty() && wanted.contains(String.valueOf(rows.get(0).get("delivery_status"))))
+                .get(0);
     }
 
     /** Waits until {@code condition} holds (10 s at most). */
     protected static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Boolean.TRUE.equals(condition.get()));
     }
 
     /** Whether the raw archive holds {@code body} (it is content-addressed by SHA-256). */

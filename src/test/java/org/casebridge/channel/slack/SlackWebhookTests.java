@@ -12,6 +12,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.ProducerTemplate;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.support.BridgeContext;
@@ -35,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -128,13 +130,7 @@ class SlackWebhookTests {
     }
 
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 15_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > until) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::get);
     }
 
     String openCase(String subject) {

@@ -3,6 +3,7 @@ package org.casebridge.channel.sms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.awaitility.Awaitility;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.support.BridgeContext;
@@ -17,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -82,12 +84,8 @@ class SmsRequestUrlTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 
         // the acknowledgement: from the Messaging Service, and no StatusCallback without a public URL
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<LoggedRequest> sent = List.of();
-        while (sent.isEmpty() && System.currentTimeMillis() < deadline) {
-            sent = twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES)));
-            Thread.sleep(50);
-        }
+        List<LoggedRequest> sent = Awaitility.await("the acknowledgement").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES))), found -> !found.isEmpty());
         assertThat(sent).hasSize(1);
         List<Map.Entry<String, String>> form = WebhookRequest.parseForm(sent.get(0).getBodyAsString());
         assertThat(form).contains(Map.entry("To", "+447700900555"), Map.entry("MessagingServiceSid", SERVICE));

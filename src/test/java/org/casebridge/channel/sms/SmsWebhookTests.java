@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatures;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -161,15 +163,13 @@ class SmsWebhookTests {
     }
 
     List<LoggedRequest> messagesTo(String number, long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            List<LoggedRequest> found = twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES))).stream()
-                    .filter(r -> WebhookRequest.parseForm(r.getBodyAsString()).contains(Map.entry("To", number))).toList();
-            if (!found.isEmpty() || System.currentTimeMillis() > deadline) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
+        return Awaitility.await("a message to " + number).atMost(Duration.ofMillis(timeoutMs)).pollInterval(Duration.ofMillis(50))
+                .until(() -> sentTo(number), found -> !found.isEmpty());
+    }
+
+    List<LoggedRequest> sentTo(String number) {
+        return twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES))).stream()
+                .filter(r -> WebhookRequest.parseForm(r.getBodyAsString()).contains(Map.entry("To", number))).toList();
     }
 
     static Map<String, String> formOf(LoggedRequest request) {
@@ -189,17 +189,11 @@ class SmsWebhookTests {
     }
 
     Map<String, Object> awaitDelivery(String messageId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", messageId);
-            if (!rows.isEmpty() && status.equals(rows.get(0).get("delivery_status"))) {
-                return rows.get(0);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("message " + messageId + " never reached delivery status " + status + ": " + rows);
-            }
-            Thread.sleep(50);
-        }
+        return Awaitility.await("message " + messageId + " reaching delivery status " + status).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", messageId),
+                        rows -> !rows.isEmpty() && status.equals(rows.get(0).get("delivery_status")))
+                .get(0);
     }
 
     String reply(String caseId, String text) throws Exception {
@@ -460,7 +454,9 @@ class SmsWebhookTests {
         String other = phone();
         assertThat(postSigned("/webhooks/sms", form(incoming("SM" + hex32(), other, "Hello"))).statusCode()).isEqualTo(200);
         assertThat(messagesTo(other, 10_000)).hasSize(1);
-        assertThat(messagesTo(from, 500)).isEmpty();
+        // nothing may reach the first sender: watch for half a second
+        Awaitility.await("nothing to " + from).during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> sentTo(from).isEmpty());
+        assertThat(sentTo(from)).isEmpty();
     }
 
     @Test
@@ -479,7 +475,9 @@ class SmsWebhookTests {
 
         String detail = (String) awaitDelivery(replyId, "failed").get("delivery_detail");
         assertThat(detail).contains("21610").contains("unsubscribed recipient");
-        Thread.sleep(300);
+        // a failed send is not retried: no second call may follow
+        Awaitility.await("no retry").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES)).withRequestBody(WireMock.containing("opted"))).size() == 1);
         assertThat(twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES)).withRequestBody(WireMock.containing("opted")))).hasSize(1);
     }
 

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
@@ -27,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,13 +124,7 @@ class TwitterWebhookTests {
     }
 
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 15_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > until) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::get);
     }
 
     List<LoggedRequest> dmsTo(String participant) {
