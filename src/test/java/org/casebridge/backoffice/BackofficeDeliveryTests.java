@@ -11,8 +11,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -20,11 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +50,9 @@ import static org.awaitility.Awaitility.await;
  * and a stub CRM (WireMock) that fails, times out and then accepts; the housing system's export files come back to
  * the customer as status updates; dead letters are replayed.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
+@BridgeContext("backoffice")
+@TestPropertySource(properties = {
         "casebridge.errors.maximum-redeliveries=5",
-        "spring.jmx.unique-names=true",
         "casebridge.backoffice.enabled=true",
         "casebridge.backoffice.targets=housing-queue,housing-files,crm",
         "camel.main.routes-include-pattern=file:routes/*.yaml,file:routes/examples/case-to-crm.yaml",
@@ -73,7 +68,8 @@ class BackofficeDeliveryTests {
 
     private static final String WEBFORM_KEY = "demo-key-change-me";
     private static final WireMockServer CRM = new WireMockServer(wireMockConfig().dynamicPort());
-    private static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    private TestInfrastructure.Ports infrastructure;
 
     static {
         CRM.start();
@@ -81,8 +77,6 @@ class BackofficeDeliveryTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "backoffice");
-        registry.add("casebridge.backoffice.enabled", () -> true);
         registry.add("casebridge.backoffice.crm.base-url", () -> CRM.baseUrl() + "/api");
     }
 

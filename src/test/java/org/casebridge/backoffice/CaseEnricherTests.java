@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.Body;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseIds;
@@ -286,8 +287,10 @@ class CaseEnricherTests {
             assertThat(cached.customer().enrichment().at()).isEqualTo(fresh.customer().enrichment().at());
             assertThat(lookups()).isEqualTo(1);
 
-            Thread.sleep(1700);
-            Case refreshed = second.enrich(webform(email, null));
+            // the cache reads the real clock (Instant.now in EnrichmentCache): ask until the 1.5 s TTL has run out
+            Case refreshed = Awaitility.await("the cached answer expired").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> second.enrich(webform(email, null)),
+                            c -> c.customer().enrichment().at().isAfter(fresh.customer().enrichment().at()));
             assertThat(refreshed.customer().customerId()).isEqualTo("HC-4");
             assertThat(refreshed.customer().enrichment().at()).isAfter(fresh.customer().enrichment().at());
             assertThat(lookups()).isEqualTo(2);

@@ -3,18 +3,16 @@ package org.casebridge.backoffice;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A CRM that keeps failing is no longer called once the circuit breaker opens; the message dead-letters with that reason. */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
+@BridgeContext("circuit")
+@TestPropertySource(properties = {
         "casebridge.errors.maximum-redelivery-delay=50",
         "casebridge.errors.maximum-redeliveries=5",
-        "spring.jmx.unique-names=true",
         "casebridge.backoffice.enabled=true",
         "casebridge.backoffice.targets=crm",
         "camel.main.routes-include-pattern=file:routes/*.yaml,file:routes/examples/case-to-crm.yaml",
@@ -55,8 +50,6 @@ class CrmCircuitBreakerTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "circuit");
-        registry.add("casebridge.backoffice.enabled", () -> true);
         registry.add("casebridge.backoffice.crm.base-url", () -> CRM.baseUrl() + "/api");
     }
 

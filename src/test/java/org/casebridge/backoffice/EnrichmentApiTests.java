@@ -6,19 +6,18 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.casebridge.cases.CaseSchema;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a known tenant reaches casebridge.cases.new with the housing system's ids and flags; operators see and merge
  * customers over the admin API.
  */
-@CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.jmx.unique-names=true",
+@BridgeContext("enrichment")
+@TestPropertySource(properties = {
         "casebridge.enrichment.enabled=true",
         "casebridge.enrichment.lookup=rest",
         "casebridge.enrichment.rest.api-key=housing-key",
@@ -75,7 +73,6 @@ class EnrichmentApiTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "enrichment");
         registry.add("casebridge.enrichment.rest.base-url", () -> HOUSING.baseUrl());
     }
 

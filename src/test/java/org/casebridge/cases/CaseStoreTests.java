@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The case store in the real database. */
@@ -33,7 +36,15 @@ class CaseStoreTests extends BridgeTest {
     }
 
     private static Case sample(String caseId) {
-        return CaseSchemaTests.sample().withCaseId(caseId).withMessageId(CaseIds.newMessageId()).withThread(CaseThread.newCase());
+        Case sample = CaseSchemaTests.sample();
+        // received now, due in an hour: the bridge's SLA clock reads the real clock, and the sample's fixed date (long past)
+        // would have it breach these cases and mail the supervisors in the middle of other tests sharing this context
+        Instant received = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Case current = new Case(sample.schemaVersion(), sample.caseId(), sample.messageId(), sample.channel(), sample.direction(), sample.kind(),
+                received, received.minusSeconds(60), sample.customer(), sample.subject(), sample.body(), sample.attachments(),
+                sample.recipients(), sample.thread(), sample.source(), sample.priority(), sample.category(), new Sla(received.plusSeconds(3600)),
+                sample.trust());
+        return current.withCaseId(caseId).withMessageId(CaseIds.newMessageId()).withThread(CaseThread.newCase());
     }
 
     @Test

@@ -1,15 +1,11 @@
 package org.casebridge.ops;
 
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,25 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Off loopback, Hawtio and actuator require the administrator; the API keeps using API keys. */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@BridgeContext("secure")
+@TestPropertySource(properties = {
         "server.address=0.0.0.0",
         "casebridge.admin.username=ops",
         "casebridge.admin.password=correct horse battery staple",
         "CASEBRIDGE_DEMO_API_KEY=a-real-key-for-the-website",
-        "CASEBRIDGE_DEMO_BACKOFFICE_KEY=a-real-key-for-the-back-office",
-        "spring.jmx.unique-names=true"
+        "CASEBRIDGE_DEMO_BACKOFFICE_KEY=a-real-key-for-the-back-office"
 })
 class AdminSecurityTests {
 
     @LocalServerPort
     int port;
-
-    @DynamicPropertySource
-    static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "secure");
-    }
 
     @Test
     void hawtioAndActuatorRequireTheAdministrator() {

@@ -3,6 +3,7 @@ package org.casebridge.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.TransportConnector;
+import org.awaitility.Awaitility;
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
@@ -13,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -66,14 +68,9 @@ class BrokerOutageTests extends BridgeTest {
         assertThat(probe.receive(QUEUE, "CasebridgeCaseId = '" + acceptedCase + "'", 5000)).hasSize(1);
 
         // the sender's retry with the same key now goes through, exactly once
-        HttpResponse<String> retried = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            retried = http.post("/api/v1/messages", "application/json", during, Map.of("X-Api-Key", API_KEY, "Idempotency-Key", key));
-            if (retried.statusCode() == 202) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        HttpResponse<String> retried = Awaitility.await("the retry accepted").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.post("/api/v1/messages", "application/json", during, Map.of("X-Api-Key", API_KEY, "Idempotency-Key", key)),
+                        response -> response.statusCode() == 202);
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
         String retriedCase = mapper.readTree(retried.body()).get("caseId").asText();
         assertThat(probe.receive(QUEUE, "CasebridgeCaseId = '" + retriedCase + "'", 5000)).hasSize(1);

@@ -1,14 +1,12 @@
 package org.casebridge.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.EmbeddedPostgresServer;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -25,9 +23,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The postgres profile: the same Flyway migrations and the same flow on a real PostgreSQL server. */
-@CamelSpringBootTest
+@BridgeContext("pg")
 @ActiveProfiles("postgres")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.unique-names=true")
 class PostgresProfileTests {
 
     private static final EmbeddedPostgresServer POSTGRES = EmbeddedPostgresServer.start();
@@ -41,7 +38,6 @@ class PostgresProfileTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "pg");
         // exactly what an operator sets for the postgres profile
         registry.add("CASEBRIDGE_DB_URL", POSTGRES::jdbcUrl);
         registry.add("CASEBRIDGE_DB_USER", () -> "casebridge");

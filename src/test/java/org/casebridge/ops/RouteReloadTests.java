@@ -2,11 +2,10 @@ package org.casebridge.ops;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.casebridge.support.TestInfrastructure;
+import org.awaitility.Awaitility;
+import org.casebridge.support.BridgeContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,15 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A flow added or changed in the routes folder is (re)loaded while the bridge runs. */
-@CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.unique-names=true")
+@BridgeContext("reload")
 class RouteReloadTests {
 
     private static final Path ROUTES = copyOfRoutes();
@@ -37,7 +34,6 @@ class RouteReloadTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "reload");
         registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
     }
@@ -90,17 +86,8 @@ class RouteReloadTests {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // the route may be between stop and start while it reloads
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met within 30 s");
+        // the route may be between stop and start while it reloads: a failing call is one more try
+        Awaitility.await("the reloaded route").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(RuntimeException.class).until(condition::getAsBoolean);
     }
 }

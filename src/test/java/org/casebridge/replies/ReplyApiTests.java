@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.MessageKind;
@@ -18,6 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -230,7 +232,9 @@ class ReplyApiTests extends BridgeTest {
         assertThat(reused.statusCode()).isEqualTo(422);
         assertThat(mapper.readTree(reused.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:idempotency-key-reused");
 
-        Thread.sleep(500); // time for a second mail, were one sent
+        // nothing may happen here: a second mail, were one sent, would come within half a second
+        Awaitility.await("no second mail").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> ReplyFixtures.mailsTo(sandbox.greenMail(), email).size() == 1);
         assertThat(ReplyFixtures.mailsTo(sandbox.greenMail(), email)).hasSize(1);
         assertThat(jdbc.queryForObject("select count(*) from cb_message where case_id = ? and direction = 'outbound'", Integer.class, caseId))
                 .isEqualTo(1);

@@ -11,6 +11,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.activemq.ActiveMQConnectionFactory;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.Body;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseIds;
@@ -31,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -123,13 +125,8 @@ public final class ReplyFixtures {
 
     /** The mails the sandbox received for {@code address}, waiting up to {@code timeoutMs} for at least {@code count}. */
     static List<MimeMessage> awaitMails(GreenMail greenMail, String address, int count, long timeoutMs) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        List<MimeMessage> found = mailsTo(greenMail, address);
-        while (found.size() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            found = mailsTo(greenMail, address);
-        }
-        return found;
+        return Awaitility.await(count + " mails to " + address).atMost(Duration.ofMillis(timeoutMs)).pollInterval(Duration.ofMillis(50))
+                .until(() -> mailsTo(greenMail, address), found -> found.size() >= count);
     }
 
     static List<MimeMessage> mailsTo(GreenMail greenMail, String address) throws MessagingException {
@@ -145,16 +142,10 @@ public final class ReplyFixtures {
 
     /** The outbound message's row once its delivery status is {@code status}, waiting up to ten seconds. */
     static Map<String, Object> awaitStatus(JdbcTemplate jdbc, String messageId, String status) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", messageId);
-            if (!rows.isEmpty() && status.equals(rows.get(0).get("delivery_status"))) {
-                return rows.get(0);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("message " + messageId + " never reached delivery status " + status + ": " + rows);
-            }
-            Thread.sleep(50);
-        }
+        return Awaitility.await("message " + messageId + " reaching delivery status " + status).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", messageId),
+                        rows -> !rows.isEmpty() && status.equals(rows.get(0).get("delivery_status")))
+                .get(0);
     }
 }

@@ -9,6 +9,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.channel.email.EmailSandbox;
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.BrokerProbe;
@@ -21,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
@@ -109,9 +111,8 @@ class ChaserAndFirstResponseTests extends BridgeTest {
                 Map.of("X-Api-Key", "backoffice-key-change-me"));
         assertThat(reply.statusCode()).isEqualTo(202);
         awaitMail(email, 2);
-        for (int i = 0; i < 100 && jdbc.queryForObject("select first_response_at from cb_case where case_id = ?", Object.class, caseId) == null; i++) {
-            Thread.sleep(100);
-        }
+        Awaitility.await("first response recorded").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForObject("select first_response_at from cb_case where case_id = ?", Object.class, caseId) != null);
         assertThat(jdbc.queryForObject("select first_response_at from cb_case where case_id = ?", Object.class, caseId)).isNotNull();
 
         // answered: even a chasing message is no chase any more; with no reference to the case it opens a new one
@@ -121,15 +122,9 @@ class ChaserAndFirstResponseTests extends BridgeTest {
     }
 
     private void awaitStatus(String caseId, String kind) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            Integer sent = jdbc.queryForObject("select count(*) from cb_message where case_id = ? and direction = 'outbound'"
-                    + " and kind = ? and delivery_status = 'sent'", Integer.class, caseId, kind);
-            if (sent != null && sent > 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + kind + " sent on " + caseId);
+        Awaitility.await(kind + " sent on " + caseId).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForObject("select count(*) from cb_message where case_id = ? and direction = 'outbound'"
+                        + " and kind = ? and delivery_status = 'sent'", Integer.class, caseId, kind), sent -> sent != null && sent > 0);
     }
 
     private String priorityOf(String caseId) {
@@ -178,19 +173,13 @@ class ChaserAndFirstResponseTests extends BridgeTest {
     }
 
     private java.util.List<MimeMessage> awaitMail(String address, int count) throws Exception {
-        for (int i = 0; i < 150; i++) {
-            java.util.List<MimeMessage> mails = Arrays.stream(sandbox.greenMail().getReceivedMessages()).filter(m -> {
-                try {
-                    return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().contains(address));
-                } catch (Exception e) {
-                    return false;
-                }
-            }).toList();
-            if (mails.size() >= count) {
-                return mails;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("fewer than " + count + " mails to " + address);
+        return Awaitility.await(count + " mails to " + address).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Arrays.stream(sandbox.greenMail().getReceivedMessages()).filter(m -> {
+                    try {
+                        return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().contains(address));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }).toList(), mails -> mails.size() >= count);
     }
 }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Gives a test's bridge its own resources, so that several Spring contexts can live in one test JVM: a fresh data
@@ -17,24 +19,36 @@ public final class TestInfrastructure {
     private TestInfrastructure() {
     }
 
-    /** Registers the isolating properties; {@code name} labels the folder and JMX names. Returns the sandbox ports. */
+    /**
+     * Registers the isolating properties; {@code name} labels the folder and JMX names. Returns the sandbox ports. A
+     * {@link BridgeContext} does this itself: this is for contexts built another way.
+     */
     public static Ports isolate(DynamicPropertyRegistry registry, String name) {
-        Path dataDir = tempDir(name);
-        int brokerPort = freePort();
-        int smtpPort = freePort();
-        int imapPort = freePort();
-        registry.add("casebridge.data-dir", dataDir::toString);
-        registry.add("casebridge.broker.embedded-bind", () -> "tcp://127.0.0.1:" + brokerPort);
-        registry.add("casebridge.broker.embedded-name", () -> "casebridge-" + name + "-" + brokerPort);
-        registry.add("camel.main.name", () -> "casebridge-" + name + "-" + brokerPort);
-        registry.add("casebridge.email.sandbox.smtp-port", () -> smtpPort);
-        registry.add("casebridge.email.sandbox.imap-port", () -> imapPort);
-        registry.add("CASEBRIDGE_MAIL_PORT", () -> imapPort);
-        registry.add("CASEBRIDGE_SMTP_PORT", () -> smtpPort);
+        Ports ports = allocate(name);
+        properties(name, ports).forEach((key, value) -> registry.add(key, () -> value));
+        return ports;
+    }
+
+    /** A fresh data folder and free ports for the broker and the sandbox mail server. */
+    public static Ports allocate(String name) {
+        return new Ports(freePort(), freePort(), freePort(), tempDir(name));
+    }
+
+    /** The properties that put a bridge on {@code ports}, with unique broker and Camel names. */
+    public static Map<String, Object> properties(String name, Ports ports) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("casebridge.data-dir", ports.dataDir().toString());
+        properties.put("casebridge.broker.embedded-bind", "tcp://127.0.0.1:" + ports.broker());
+        properties.put("casebridge.broker.embedded-name", "casebridge-" + name + "-" + ports.broker());
+        properties.put("camel.main.name", "casebridge-" + name + "-" + ports.broker());
+        properties.put("casebridge.email.sandbox.smtp-port", ports.smtp());
+        properties.put("casebridge.email.sandbox.imap-port", ports.imap());
+        properties.put("CASEBRIDGE_MAIL_PORT", ports.imap());
+        properties.put("CASEBRIDGE_SMTP_PORT", ports.smtp());
         // tests read casebridge.cases.new themselves: the bridge's own delivery to back-office targets would take the
-        // messages first (the delivery tests switch it on again after calling this)
-        registry.add("casebridge.backoffice.enabled", () -> false);
-        return new Ports(brokerPort, smtpPort, imapPort, dataDir);
+        // messages first (the delivery tests switch it on again with their own properties)
+        properties.put("casebridge.backoffice.enabled", false);
+        return properties;
     }
 
     /** The ports and folder a test bridge uses. */

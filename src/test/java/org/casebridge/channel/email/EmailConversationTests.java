@@ -10,6 +10,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.BrokerProbe;
@@ -22,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -84,22 +86,20 @@ class EmailConversationTests extends BridgeTest {
     }
 
     private List<MimeMessage> awaitMailTo(String address, int count) throws Exception {
+        return Awaitility.await(count + " mails to " + address).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> mailsTo(address), found -> found.size() >= count);
+    }
+
+    private List<MimeMessage> mailsTo(String address) {
         GreenMail greenMail = sandbox.greenMail();
-        for (int i = 0; i < 150; i++) {
-            List<MimeMessage> found = Arrays.stream(greenMail.getReceivedMessages())
-                    .filter(m -> {
-                        try {
-                            return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().contains(address));
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    }).toList();
-            if (found.size() >= count) {
-                return found;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("fewer than " + count + " mails to " + address);
+        return Arrays.stream(greenMail.getReceivedMessages())
+                .filter(m -> {
+                    try {
+                        return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().contains(address));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }).toList();
     }
 
     @Test
@@ -150,8 +150,9 @@ class EmailConversationTests extends BridgeTest {
         assertThat(joined.at("/thread/method").asText()).isEqualTo("header");
         assertThat(joined.at("/body/latest").asText()).isEqualTo("Tuesday is fine, thank you.");
 
-        // no second acknowledgement for a message that joined the case
-        Thread.sleep(500);
+        // no second acknowledgement for a message that joined the case: nothing may come for half a second
+        Awaitility.await("no second acknowledgement").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> mailsTo(customer).size() == 2);
         assertThat(awaitMailTo(customer, 2)).hasSize(2);
     }
 
@@ -171,7 +172,9 @@ class EmailConversationTests extends BridgeTest {
         JsonNode autoReply = awaitCase(outOfOffice.getMessageID());
         assertThat(autoReply.get("caseId").asText()).isEqualTo(caseId);
         assertThat(autoReply.get("kind").asText()).isEqualTo("auto-reply");
-        Thread.sleep(1000);
+        // nothing may come for a second
+        Awaitility.await("no acknowledgement of the auto-reply").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> mailsTo(customer).size() == 1);
         assertThat(awaitMailTo(customer, 1)).as("no acknowledgement of the auto-reply").hasSize(1);
         assertThat(jdbc.queryForObject("select count(*) from cb_acknowledgement where recipient = ?", Integer.class, customer)).isEqualTo(1);
     }

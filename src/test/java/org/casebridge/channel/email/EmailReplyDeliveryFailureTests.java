@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -20,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -33,13 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own, it does not extend BridgeTest: that would replace BridgeTest's shared sandbox ports, which the tests on the
  * shared context read.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("smtp-down")
 class EmailReplyDeliveryFailureTests {
 
     private static final int CLOSED_PORT = TestInfrastructure.freePort();
@@ -57,7 +51,6 @@ class EmailReplyDeliveryFailureTests {
 
     @DynamicPropertySource
     static void smtpDown(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "smtp-down");
         registry.add("casebridge.email.outbox.port", () -> CLOSED_PORT);
     }
 
@@ -104,14 +97,10 @@ class EmailReplyDeliveryFailureTests {
     }
 
     private Map<String, Object> awaitFailed(String replyId) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", replyId);
-            if (!rows.isEmpty() && "failed".equals(rows.get(0).get("delivery_status"))) {
-                return rows.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reply " + replyId + " was never marked failed");
+        return Awaitility.await("reply " + replyId + " marked failed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", replyId),
+                        rows -> !rows.isEmpty() && "failed".equals(rows.get(0).get("delivery_status")))
+                .get(0);
     }
 
     private static boolean recipientIs(jakarta.mail.internet.MimeMessage message, String address) {

@@ -6,7 +6,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.awaitility.Awaitility;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A POP3 mailbox (no IDLE there): polled, each mail handed over as its raw bytes, then deleted from the server. */
-@CamelSpringBootTest
-@SpringBootTest(properties = "spring.jmx.unique-names=true")
+@BridgeContext(value = "pop3", webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 class Pop3MailboxTests {
 
     private static final GreenMail POP3 = start();
@@ -41,10 +42,9 @@ class Pop3MailboxTests {
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        TestInfrastructure.Ports ports = TestInfrastructure.isolate(registry, "pop3");
         // a list property is replaced, not merged: give the shipped sandbox mailbox again, then the POP3 one
         registry.add("casebridge.email.mailboxes[0].name", () -> "support");
-        registry.add("casebridge.email.mailboxes[0].port", ports::imap);
+        registry.add("casebridge.email.mailboxes[0].port", () -> "${casebridge.email.sandbox.imap-port}");
         registry.add("casebridge.email.mailboxes[0].username", () -> "support@casebridge.local");
         registry.add("casebridge.email.mailboxes[0].password", () -> "sandbox");
         registry.add("casebridge.email.mailboxes[1].name", () -> "repairs");
@@ -81,9 +81,8 @@ class Pop3MailboxTests {
             assertThat(new String(e.getMessage().getBody(byte[].class), StandardCharsets.UTF_8)).contains("Subject: ");
             assertThat(e.getMessage().getHeader(EmailHeaders.MAILBOX)).isEqualTo("repairs");
         });
-        for (int i = 0; i < 50 && POP3.getReceivedMessages().length > 0; i++) {
-            Thread.sleep(100);
-        }
+        Awaitility.await("mails deleted").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> POP3.getReceivedMessages().length == 0);
         assertThat(POP3.getReceivedMessages()).as("deleted from the server once handed over").isEmpty();
     }
 }

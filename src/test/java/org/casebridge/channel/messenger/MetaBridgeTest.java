@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.store.BlobStore;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -23,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,13 +35,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * answers with a fresh message id for every call), for the end-to-end tests of both platforms: one Spring context,
  * shared by the Messenger and the Instagram tests.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("meta")
 public abstract class MetaBridgeTest {
 
     public static final String MESSENGER_SECRET = "messenger-app-secret-for-tests";
@@ -53,7 +47,8 @@ public abstract class MetaBridgeTest {
 
     /** Meta's Graph API and its media CDN, as far as the bridge sees them. */
     public static final WireMockServer GRAPH = new WireMockServer(options().dynamicPort().globalTemplating(true));
-    protected static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    protected TestInfrastructure.Ports infrastructure;
 
     static {
         GRAPH.start();
@@ -64,7 +59,6 @@ public abstract class MetaBridgeTest {
 
     @DynamicPropertySource
     static void meta(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "meta");
         registry.add("casebridge.channels.messenger.enabled", () -> "true");
         registry.add("casebridge.channels.messenger.app-secret", () -> MESSENGER_SECRET);
         registry.add("casebridge.channels.messenger.verify-token", () -> "messenger-verify-token");
@@ -132,33 +126,19 @@ public abstract class MetaBridgeTest {
     /** The outbound message's delivery row once its status is one of {@code statuses}. */
     protected Map<String, Object> awaitDelivery(String replyId, String... statuses) throws InterruptedException {
         List<String> wanted = List.of(statuses);
-        Map<String, Object> last = null;
-        for (int i = 0; i < 150; i++) {
-            List<Map<String, Object>> rows = jdbc.queryForList("select * from cb_message where message_id = ?", replyId);
-            if (!rows.isEmpty()) {
-                last = rows.get(0);
-                if (wanted.contains(String.valueOf(last.get("delivery_status")))) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("reply " + replyId + " never reached " + wanted + "; last: " + last);
+        return Awaitility.await("reply " + replyId + " reaching " + wanted).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForList("select * from cb_message where message_id = ?", replyId),
+                        rows -> !rows.isEmpty() && wanted.contains(String.valueOf(rows.get(0).get("delivery_status"))))
+                .get(0);
     }
 
     /** Waits until {@code condition} holds (10 s at most). */
     protected static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Boolean.TRUE.equals(condition.get()));
     }
 
     /** Whether the raw archive holds {@code body} (it is content-addressed by SHA-256). */
-    protected static boolean archived(String body) {
+    protected boolean archived(String body) {
         String sha256 = BlobStore.sha256Hex(body.getBytes(StandardCharsets.UTF_8));
         return Files.exists(Path.of(infrastructure.dataDir().toString(), "raw", sha256.substring(0, 2), sha256));
     }

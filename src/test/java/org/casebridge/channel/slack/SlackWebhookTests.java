@@ -12,10 +12,10 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.channel.chat.WebhookSignatures;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -55,13 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Slack for staff end to end: signed calls over real HTTP to a bridge of its own (every Slack payload of the shared
  * corpus among them), and notifications posted to a Slack API played by WireMock.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("slack")
 class SlackWebhookTests {
 
     static final String SECRET = "slack-signing-secret-e2e";
@@ -89,7 +83,6 @@ class SlackWebhookTests {
 
     @DynamicPropertySource
     static void slack(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "slack");
         registry.add("casebridge.channels.slack.enabled", () -> true);
         registry.add("casebridge.channels.slack.signing-secret", () -> SECRET);
         registry.add("casebridge.channels.slack.bot-token", () -> BOT_TOKEN);
@@ -137,13 +130,7 @@ class SlackWebhookTests {
     }
 
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 15_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > until) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::get);
     }
 
     String openCase(String subject) {

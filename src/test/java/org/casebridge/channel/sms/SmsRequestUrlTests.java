@@ -3,16 +3,14 @@ package org.casebridge.channel.sms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatures;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -20,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A bridge reached directly (no {@code public-url}): Twilio's signature is checked against the URL as received,
  * query string included, and replies go through a Messaging Service without asking for status callbacks.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("sms-direct")
 class SmsRequestUrlTests {
 
     static final String TOKEN = "direct-token";
@@ -55,7 +48,6 @@ class SmsRequestUrlTests {
 
     @DynamicPropertySource
     static void configure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "sms-direct");
         registry.add("casebridge.channels.sms.enabled", () -> "true");
         registry.add("casebridge.channels.sms.account-sid", () -> ACCOUNT);
         registry.add("casebridge.channels.sms.auth-token", () -> TOKEN);
@@ -92,12 +84,8 @@ class SmsRequestUrlTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 
         // the acknowledgement: from the Messaging Service, and no StatusCallback without a public URL
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<LoggedRequest> sent = List.of();
-        while (sent.isEmpty() && System.currentTimeMillis() < deadline) {
-            sent = twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES)));
-            Thread.sleep(50);
-        }
+        List<LoggedRequest> sent = Awaitility.await("the acknowledgement").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> twilio.findAll(postRequestedFor(urlPathEqualTo(MESSAGES))), found -> !found.isEmpty());
         assertThat(sent).hasSize(1);
         List<Map.Entry<String, String>> form = WebhookRequest.parseForm(sent.get(0).getBodyAsString());
         assertThat(form).contains(Map.entry("To", "+447700900555"), Map.entry("MessagingServiceSid", SERVICE));

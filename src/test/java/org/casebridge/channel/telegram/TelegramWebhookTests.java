@@ -8,10 +8,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.replies.ReplyFixtures;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -49,19 +47,14 @@ import static org.awaitility.Awaitility.await;
  * Telegram end to end: the bridge on a real port and broker, the Bot API played by WireMock. Webhook calls carry the
  * secret token as Telegram sends it; replies must reach the stub as sendMessage calls.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("telegram")
 class TelegramWebhookTests {
 
     static final String SECRET = "telegram-webhook-secret";
     static final String TOKEN = "123456:test-token";
     static final WireMockServer TELEGRAM = new WireMockServer(options().dynamicPort());
-    static TestInfrastructure.Ports ports;
+    @Autowired
+    TestInfrastructure.Ports ports;
 
     static {
         TELEGRAM.start();
@@ -69,7 +62,6 @@ class TelegramWebhookTests {
 
     @DynamicPropertySource
     static void configure(DynamicPropertyRegistry registry) {
-        ports = TestInfrastructure.isolate(registry, "telegram");
         registry.add("casebridge.channels.telegram.enabled", () -> "true");
         registry.add("casebridge.channels.telegram.bot-token", () -> TOKEN);
         registry.add("casebridge.channels.telegram.secret-token", () -> SECRET);

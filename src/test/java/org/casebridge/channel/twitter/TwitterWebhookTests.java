@@ -8,9 +8,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,13 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The X channel end to end: signed Account Activity calls over real HTTP to a bridge of its own, cases read from the
  * embedded broker over TCP, and the X API played by WireMock on a free port.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("twitter")
 class TwitterWebhookTests {
 
     static final String SECRET = "x-consumer-secret-e2e";
@@ -63,7 +57,8 @@ class TwitterWebhookTests {
     static final String ACCOUNT = "4337869213";
     static final WireMockServer X = new WireMockServer(TestInfrastructure.freePort());
     static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() * 1000);
-    static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    TestInfrastructure.Ports infrastructure;
 
     static {
         X.start();
@@ -84,7 +79,6 @@ class TwitterWebhookTests {
 
     @DynamicPropertySource
     static void twitter(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "twitter");
         registry.add("casebridge.channels.twitter.enabled", () -> true);
         registry.add("casebridge.channels.twitter.consumer-secret", () -> SECRET);
         registry.add("casebridge.channels.twitter.user-access-token", () -> TOKEN);
@@ -130,13 +124,7 @@ class TwitterWebhookTests {
     }
 
     static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long until = System.currentTimeMillis() + 15_000;
-        while (!condition.get()) {
-            if (System.currentTimeMillis() > until) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(condition::get);
     }
 
     List<LoggedRequest> dmsTo(String participant) {
@@ -309,7 +297,7 @@ class TwitterWebhookTests {
         return jdbc.queryForList("select delivery_status from cb_message where message_id = ?", String.class, messageId).stream().findFirst().orElse(null);
     }
 
-    private static long rawFiles() throws IOException {
+    private long rawFiles() throws IOException {
         Path raw = infrastructure.dataDir().resolve("raw");
         if (!Files.exists(raw)) {
             return 0;

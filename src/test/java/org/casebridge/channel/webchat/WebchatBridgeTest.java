@@ -2,13 +2,14 @@ package org.casebridge.channel.webchat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,8 @@ import java.util.UUID;
  * Base of the web chat tests that run the whole bridge: a fixed free port, so the demo site's allowed origins
  * (http://127.0.0.1:${server.port}, as in config/application.yaml) are the bridge's own; one shared context.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true",
+@BridgeContext(value = "webchat", webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@TestPropertySource(properties = {
         "casebridge.channels.webchat.poll-interval=100ms",
         // every test calls from 127.0.0.1: the per-address limit is tested on the limiter itself
         "casebridge.channels.webchat.rate-limit.per-address=10000",
@@ -40,11 +37,11 @@ abstract class WebchatBridgeTest {
     static final String ORIGIN = "http://127.0.0.1:" + PORT;
 
     /** The data folder and sandbox ports of this context (a second instance shares them). */
-    static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    TestInfrastructure.Ports infrastructure;
 
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "webchat");
         registry.add("server.port", () -> PORT);
     }
 

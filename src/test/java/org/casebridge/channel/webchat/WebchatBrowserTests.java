@@ -2,6 +2,7 @@ package org.casebridge.channel.webchat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Assumptions;
@@ -93,12 +94,9 @@ class WebchatBrowserTests extends WebchatBridgeTest {
             assertThat(shown.getAttribute("data-id")).isEqualTo(replyId);
 
             // the page is open and visible: the widget reports the reply read, and the case shows it
-            String status = null;
-            for (int i = 0; i < 100 && !"read".equals(status); i++) {
-                status = jdbc.queryForList("select delivery_status from cb_message where message_id = ?", String.class, replyId)
-                        .stream().findFirst().orElse(null);
-                Thread.sleep(100);
-            }
+            String status = Awaitility.await("reply read").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> jdbc.queryForList("select delivery_status from cb_message where message_id = ?", String.class, replyId)
+                            .stream().findFirst().orElse(null), "read"::equals);
             assertThat(status).isEqualTo("read");
 
             // a reload keeps the conversation and the visitor

@@ -3,6 +3,7 @@ package org.casebridge.channel.webchat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.CasebridgeApplication;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
@@ -16,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -79,12 +81,9 @@ class WebchatInstancesTests extends WebchatBridgeTest {
                 assertThat(data.get("text").asText()).isEqualTo("Cleaners are booked for Friday.");
                 assertThat(instanceB.getBean(WebchatStreams.class).openStreams()).isEqualTo(1);
 
-                String status = null;
-                for (int i = 0; i < 100 && !"delivered".equals(status); i++) {
-                    status = jdbc.queryForList("select delivery_status from cb_message where message_id = ?", String.class, replyId)
-                            .stream().findFirst().orElse(null);
-                    Thread.sleep(100);
-                }
+                String status = Awaitility.await("reply delivered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> jdbc.queryForList("select delivery_status from cb_message where message_id = ?", String.class, replyId)
+                                .stream().findFirst().orElse(null), "delivered"::equals);
                 assertThat(status).isEqualTo("delivered");
             }
         }

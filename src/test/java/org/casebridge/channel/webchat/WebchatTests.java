@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
@@ -18,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -395,20 +397,16 @@ class WebchatTests extends WebchatBridgeTest {
 
     /** The reply's status in the case's deliveries (GET /api/v1/cases/{id}), once it is {@code wanted} (10 s at most). */
     private String awaitDelivery(String caseId, String messageId, String wanted) throws Exception {
-        String status = null;
-        for (int i = 0; i < 100; i++) {
+        return Awaitility.await("delivery " + wanted).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String status = null;
             JsonNode view = mapper.readTree(http.get("/api/v1/cases/" + caseId, Map.of("X-Api-Key", BACKOFFICE_KEY)).body());
             for (JsonNode delivery : view.path("deliveries")) {
                 if (messageId.equals(delivery.path("messageId").asText())) {
                     status = delivery.path("status").asText();
                 }
             }
-            if (wanted.equals(status)) {
-                return status;
-            }
-            Thread.sleep(100);
-        }
-        return status;
+            return status;
+        }, wanted::equals);
     }
 
     private int count(String table) {

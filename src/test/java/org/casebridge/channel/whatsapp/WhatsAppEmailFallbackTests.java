@@ -7,16 +7,13 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.channel.email.EmailSandbox;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
-import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,13 +40,7 @@ import static org.casebridge.channel.whatsapp.WhatsAppWebhookTests.payload;
  * address (here from a web form case with the same phone number), and without an address or a template it fails
  * with that reason. A bridge of its own, with the sandbox mail server as the outbox and no reopen template.
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("whatsapp-fallback")
 class WhatsAppEmailFallbackTests {
 
     static final WireMockServer GRAPH = new WireMockServer(WireMockConfiguration.options().dynamicPort().globalTemplating(true));
@@ -63,7 +54,6 @@ class WhatsAppEmailFallbackTests {
 
     @DynamicPropertySource
     static void whatsapp(DynamicPropertyRegistry registry) {
-        TestInfrastructure.isolate(registry, "whatsapp-fallback");
         registry.add("casebridge.channels.whatsapp.enabled", () -> true);
         registry.add("casebridge.channels.whatsapp.app-secret", () -> WhatsAppWebhookTests.SECRET);
         registry.add("casebridge.channels.whatsapp.access-token", () -> WhatsAppWebhookTests.ACCESS_TOKEN);

@@ -9,10 +9,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.DisableJmx;
+import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.channel.chat.WebhookSignatures;
+import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
@@ -58,13 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The WhatsApp channel end to end: a bridge of its own with the channel enabled, Meta's webhook calls over real HTTP,
  * the broker over TCP, and the Graph API played by WireMock (messages, media descriptions, media downloads).
  */
-@CamelSpringBootTest
-@DisableJmx(false)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "casebridge.errors.redelivery-delay=20",
-        "casebridge.errors.maximum-redelivery-delay=100",
-        "spring.jmx.unique-names=true"
-})
+@BridgeContext("whatsapp")
 class WhatsAppWebhookTests {
 
     static final String SECRET = "test-app-secret";
@@ -80,7 +74,8 @@ class WhatsAppWebhookTests {
     static final byte[] PHOTO = photo();
 
     static final WireMockServer GRAPH = new WireMockServer(WireMockConfiguration.options().dynamicPort().globalTemplating(true));
-    static TestInfrastructure.Ports infrastructure;
+    @Autowired
+    TestInfrastructure.Ports infrastructure;
     static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     static {
@@ -89,7 +84,6 @@ class WhatsAppWebhookTests {
 
     @DynamicPropertySource
     static void whatsapp(DynamicPropertyRegistry registry) {
-        infrastructure = TestInfrastructure.isolate(registry, "whatsapp");
         registry.add("casebridge.channels.whatsapp.enabled", () -> true);
         registry.add("casebridge.channels.whatsapp.app-secret", () -> SECRET);
         registry.add("casebridge.channels.whatsapp.verify-token", () -> "meta-verify-token");
@@ -202,22 +196,7 @@ class WhatsAppWebhookTests {
     }
 
     static <T> T await(Supplier<T> probe, String what) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(probe::get, value -> value != null);
     }
 
     String reply(String caseId, String text) throws Exception {
