@@ -301,7 +301,8 @@ public final class RouteFileChecker {
                     continue;
                 }
                 if (!properties.containsProperty(expression)) {
-                    findings.add(new Finding(file, i + 1, "placeholder {{" + expression + "}} is not defined in the configuration"));
+                    findings.add(new Finding(file, i + 1, "placeholder {{" + expression + "}} is not defined in the configuration"
+                            + (templateParameters.isEmpty() ? "" : " nor a parameter of the route template")));
                 }
             }
         }
