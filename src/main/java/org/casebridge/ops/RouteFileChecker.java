@@ -55,7 +55,12 @@ public final class RouteFileChecker {
     record TemplateParameter(String name, boolean required, int line) {
     }
 
+    /** A placeholder built from a template parameter, e.g. {@code casebridge.channels.{{channel}}.enabled}. */
+    private static final Pattern NESTED = Pattern.compile("\\{\\{([^{}]*\\{\\{[^{}]+}}[^{}]*)}}");
+
     private final PropertyResolver properties;
+    /** Per route template: its placeholders built from a parameter, checked with each templated route's values. */
+    private final Map<String, List<String>> nestedPlaceholders = new TreeMap<>();
 
     public RouteFileChecker(PropertyResolver properties) {
         this.properties = properties;
@@ -78,6 +83,7 @@ public final class RouteFileChecker {
         Map<String, Map<String, TemplateParameter>> templates = new TreeMap<>();
         for (Path file : yaml) {
             templates.putAll(templatesIn(file));
+            nestedPlaceholders.putAll(nestedPlaceholdersIn(file));
         }
         yaml.forEach(f -> findings.addAll(checkFile(f, templates)));
         return findings;
@@ -85,7 +91,30 @@ public final class RouteFileChecker {
 
     /** Checks one route file; a templated route in it is checked against the templates in the same file only. */
     public List<Finding> checkFile(Path file) {
+        nestedPlaceholders.putAll(nestedPlaceholdersIn(file));
         return checkFile(file, templatesIn(file));
+    }
+
+    /** The placeholders built from a parameter in the route template of a file (one template per file). */
+    private static Map<String, List<String>> nestedPlaceholdersIn(Path file) {
+        Map<String, Map<String, TemplateParameter>> templates = templatesIn(file);
+        if (templates.size() != 1) {
+            return Map.of();
+        }
+        List<String> keys = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.stripLeading().startsWith("#")) {
+                    Matcher m = NESTED.matcher(line);
+                    while (m.find()) {
+                        keys.add(m.group(1).strip());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return Map.of(templates.keySet().iterator().next(), keys);
     }
 
     private List<Finding> checkFile(Path file, Map<String, Map<String, TemplateParameter>> templates) {
@@ -225,7 +254,7 @@ public final class RouteFileChecker {
     }
 
     /** A route made from a template: routeId = file name, a known template, its parameters given, known and not empty. */
-    private static void checkTemplatedRoute(Path file, MappingNode fields, String expectedId, Map<String, Map<String, TemplateParameter>> templates,
+    private void checkTemplatedRoute(Path file, MappingNode fields, String expectedId, Map<String, Map<String, TemplateParameter>> templates,
                                             List<Finding> findings) {
         String id = scalar(fields, "routeId");
         if (blank(id)) {
@@ -272,6 +301,23 @@ public final class RouteFileChecker {
                         + "' (its parameters: " + template.keySet() + ")"));
             } else if (!(entry.getValue() instanceof ScalarNode v) || v.getValue().isBlank()) {
                 findings.add(new Finding(file, lines.get(entry.getKey()), "parameter '" + entry.getKey() + "' of template '" + ref + "' has no value"));
+            }
+        }
+        // a placeholder the template builds from a parameter must be defined for this route's value
+        for (String nested : nestedPlaceholders.getOrDefault(ref, List.of())) {
+            Matcher m = PLACEHOLDER.matcher(nested);
+            StringBuilder key = new StringBuilder();
+            boolean known = true;
+            while (m.find()) {
+                Node v = given.get(m.group(1).strip());
+                known &= v instanceof ScalarNode;
+                m.appendReplacement(key, Matcher.quoteReplacement(v instanceof ScalarNode sv ? sv.getValue() : ""));
+            }
+            m.appendTail(key);
+            String resolved = key.toString();
+            if (known && !resolved.contains(":") && !properties.containsProperty(resolved)) {
+                findings.add(new Finding(file, line(fields), "templatedRoute '" + name + "': template '" + ref + "' uses {{" + resolved
+                        + "}} (from {{" + nested + "}}), which is not defined in the configuration"));
             }
         }
     }

@@ -100,8 +100,20 @@ class RouteFilesTests extends BridgeTest {
                       - name: description
                         value: Bluesky direct messages into cases
                 """);
+        Files.writeString(dir.resolve("matrix-webhook-to-case.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: chat-webhook-to-case
+                    routeId: matrix-webhook-to-case
+                    parameters:
+                      - name: channel
+                        value: matrix
+                      - name: description
+                        value: Matrix rooms into cases
+                """);
         List<String> findings = new RouteFileChecker(shippedConfiguration()).checkFolder(dir).stream().map(Object::toString).toList();
         assertThat(findings).containsExactlyInAnyOrder(
+                "matrix-webhook-to-case.yaml:2: templatedRoute 'matrix-webhook-to-case': template 'chat-webhook-to-case' uses"
+                        + " {{casebridge.channels.matrix.enabled}} (from {{casebridge.channels.{{channel}}.enabled}}), which is not defined in the configuration",
                 "bluesky-webhook-to-case.yaml:2: route template 'chat-webhok-to-case' does not exist (known: [chat-webhook-to-case])",
                 "mastodon-webhook-to-case.yaml:3: templatedRoute routeId 'mastodon-webhook' differs from the file name 'mastodon-webhook-to-case'",
                 "mastodon-webhook-to-case.yaml:2: templatedRoute 'mastodon-webhook' has no description (parameter 'description')",
