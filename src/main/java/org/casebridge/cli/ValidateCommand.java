@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * {@code casebridge validate [--routes DIR] [--config DIR]}: checks flows, route templates and configuration before
  * they are deployed, without starting anything. The flows in {@code DIR/*.yaml} and {@code DIR/examples/*.yaml} (YAML
- * parses, one flow per file with id = file name and a description, every {@code {{placeholder}}} defined in
+ * parses, one flow per file with id = file name and a description, a route template's parameters described and a
+ * templated route giving them, every {@code {{placeholder}}} defined in
  * {@code config/*.yaml}, the environment, or with a default), the kamelets in {@code DIR/kamelets/} (name, parameters'
  * JSON schema, secrets marked) and every use of a kamelet (parameters required, known, of their type), and the JSLT
  * mappings in {@code config/}. Prints one line per problem, {@code file:line: what is wrong}. Exit status: 0 when all

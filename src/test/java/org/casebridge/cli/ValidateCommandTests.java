@@ -124,6 +124,21 @@ class ValidateCommandTests {
     }
 
     @Test
+    void templatedRouteMistakesAreReported(@TempDir Path dir) throws IOException {
+        Path[] shipped = copyOfShipped(dir);
+        Path telegram = shipped[0].resolve("telegram-webhook-to-case.yaml");
+        replace(telegram, "      - name: channel\n", "      - name: platform\n");
+        Path template = shipped[0].resolve("chat-webhook-to-case.yaml");
+        replace(template, "bean:chatIntake?method=verify", "bean:chatIntake?method=verify&timeout={{verifyTimeout}}");
+        Result result = validate("--routes", shipped[0].toString(), "--config", shipped[1].toString());
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.out())
+                .contains(telegram + ":5: templatedRoute 'telegram-webhook-to-case' needs parameter 'channel' of template 'chat-webhook-to-case'")
+                .contains(telegram + ":8: 'platform' is not a parameter of template 'chat-webhook-to-case'")
+                .contains(template + ":").contains("placeholder {{verifyTimeout}} is not defined in the configuration nor a parameter of the route template");
+    }
+
+    @Test
     void brokenMappingIsReported(@TempDir Path dir) throws IOException {
         Path[] shipped = copyOfShipped(dir);
         Path mapping = shipped[1].resolve("crm/update-case.jslt");

@@ -1,8 +1,8 @@
 package org.casebridge.channel.chat;
 
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.casebridge.cases.Attachment;
 import org.casebridge.cases.Case;
@@ -32,9 +32,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The route steps every chat platform's webhook shares ({@code routes/<platform>-webhook-to-case.yaml}): verify the
- * call, read its payload, turn each customer message into a case message on {@code casebridge.cases.new} through
- * {@code routes/chat-message-to-case.yaml}, then answer the platform. The platform itself ({@link ChatPlatform}) only
+ * The route steps every chat platform's webhook shares (the route template {@code routes/chat-webhook-to-case.yaml},
+ * made into {@code routes/<platform>-webhook-to-case.yaml}): verify the call, read its payload, turn each customer
+ * message into a case message on {@code casebridge.cases.new} ({@code routes/chat-message-to-case.yaml} splits the call
+ * into its messages), then answer the platform. The platform itself ({@link ChatPlatform}) only
  * knows its signature and payload format.
  * <p>
  * The platform is answered only once every message of the call is stored and durably on the broker; a failure
@@ -51,8 +52,6 @@ public class ChatIntake {
     public static final String REQUEST_PROPERTY = "CasebridgeWebhookRequest";
     /** Exchange property counting the case messages a call produced (new and repeated). */
     public static final String MESSAGE_COUNT = "CasebridgeWebhookMessages";
-    /** The per-message route. */
-    static final String MESSAGE_ROUTE = "direct:chat-message-to-case";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatIntake.class);
     private static final int MAX_KEY = 255;
@@ -65,11 +64,9 @@ public class ChatIntake {
     private final AttachmentStore attachments;
     private final DeliveryReceipts receipts;
     private final WebhookEventLog events;
-    private final ProducerTemplate producer;
 
     public ChatIntake(List<ChatPlatform> platforms, ChatProperties properties, CasebridgeProperties casebridge, ThreadIndex threads,
-                      CaseStore cases, AttachmentStore attachments, DeliveryReceipts receipts, WebhookEventLog events,
-                      ProducerTemplate producer) {
+                      CaseStore cases, AttachmentStore attachments, DeliveryReceipts receipts, WebhookEventLog events) {
         platforms.forEach(p -> this.platforms.put(p.channel(), p));
         this.properties = properties;
         this.normalizer = new ChatNormalizer(casebridge.getCases().getDefaultPriority(), casebridge.getCases().getFirstResponseTarget(),
@@ -79,7 +76,6 @@ public class ChatIntake {
         this.attachments = attachments;
         this.receipts = receipts;
         this.events = events;
-        this.producer = producer;
     }
 
     public ChatNormalizer normalizer() {
@@ -142,31 +138,33 @@ public class ChatIntake {
     }
 
     /**
-     * Route step: sends each customer message in the body through {@code direct:chat-message-to-case}, in order. The
-     * first failure stops the call and is raised here, where the webhook route's error handling answers the platform.
+     * Route step of {@code chat-message-to-case} after its {@code split} failed: the split reports the failed message
+     * wrapped in a {@link CamelExchangeException}; this raises the original failure again, with the ids of the message
+     * that failed, so the webhook's error handling answers by it and discards what that message left pending.
      */
-    @SuppressWarnings("unchecked")
-    public void ingest(Exchange exchange) throws Exception {
-        Message message = exchange.getMessage();
-        List<ChatMessage> messages = message.getBody(List.class);
-        String rawRef = message.getHeader(CaseHeaders.RAW_REF, String.class);
-        List<String> caseIds = new ArrayList<>();
-        for (ChatMessage chat : messages) {
-            Exchange done = producer.send(MESSAGE_ROUTE, sub -> {
-                sub.getMessage().setBody(chat);
-                sub.getMessage().setHeader(CHANNEL, chat.channel().wireName());
-                sub.getMessage().setHeader(CaseHeaders.RAW_REF, rawRef);
-            });
-            if (done.getException() != null) {
-                // the webhook's error handling discards what this message left pending, by these ids
-                message.setHeader(CaseHeaders.CASE_ID, done.getMessage().getHeader(CaseHeaders.CASE_ID));
-                message.setHeader(CaseHeaders.MESSAGE_ID, done.getMessage().getHeader(CaseHeaders.MESSAGE_ID));
-                throw done.getException();
+    public void rethrowFailure(Exchange exchange) throws Exception {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = caught;
+        if (caught instanceof CamelExchangeException wrapped && wrapped.getCause() != null) {
+            failure = wrapped.getCause();
+            if (wrapped.getExchange() != null) {
+                Message failed = wrapped.getExchange().getMessage();
+                exchange.getMessage().setHeader(CaseHeaders.CASE_ID, failed.getHeader(CaseHeaders.CASE_ID));
+                exchange.getMessage().setHeader(CaseHeaders.MESSAGE_ID, failed.getHeader(CaseHeaders.MESSAGE_ID));
             }
-            caseIds.add(done.getMessage().getHeader(CaseHeaders.CASE_ID, String.class));
         }
-        exchange.setProperty(MESSAGE_COUNT, messages.size());
-        LOG.debug("{} webhook call: {} message(s) on case(s) {}", platformOf(message).channel().wireName(), messages.size(), caseIds);
+        if (failure instanceof Exception e) {
+            throw e;
+        }
+        throw new IllegalStateException(failure);
+    }
+
+    /** Route step at the end of {@code chat-message-to-case}: every message of the call is a case message on the broker. */
+    public void ingested(Exchange exchange) {
+        List<?> messages = exchange.getMessage().getBody(List.class);
+        int count = messages == null ? 0 : messages.size();
+        exchange.setProperty(MESSAGE_COUNT, count);
+        LOG.debug("{} call: {} message(s) taken in", exchange.getMessage().getHeader(CHANNEL), count);
     }
 
     /**
