@@ -163,46 +163,74 @@ class OpenApiDocumentTests {
             }
             Matcher matcher = PLATFORM_HTTP.matcher(Files.readString(file));
             while (matcher.find()) {
-                String path = matcher.group(1);
-                Map<String, String> options = options(matcher.group(2));
-                Set<String> methods = new TreeSet<>();
-                if (options.containsKey("httpMethodRestrict") && !options.get("httpMethodRestrict").contains("{{")) {
-                    Arrays.stream(options.get("httpMethodRestrict").split(","))
-                            .map(m -> m.trim().toUpperCase()).forEach(methods::add);
-                }
-                boolean prefix = Boolean.parseBoolean(options.getOrDefault("matchOnUriPrefix", "false"));
-                Pattern template = path.contains("{{")
-                        ? Pattern.compile(Arrays.stream(path.split("\\{\\{[^}]*}}", -1))
-                                .map(part -> Pattern.quote(normalise(part))).reduce((a, b) -> a + ".+" + b).orElse(".+"))
-                        : null;
-                endpoints.add(new RouteEndpoint(file.toString(), normalise(path), methods, prefix, template));
+                endpoints.add(endpoint(file.toString(), matcher.group(1), matcher.group(2)));
             }
         }
         instancesOfTemplates(endpoints);
         return endpoints;
     }
 
-    /**
-     * A route template ({@code platform-http:{{path}}}) serves the paths its instances give it: every parameter
-     * {@code value:} in routes/ that fits the template's path becomes an endpoint with the template's methods.
-     */
-    private static void instancesOfTemplates(List<RouteEndpoint> endpoints) throws IOException {
-        List<RouteEndpoint> templates = endpoints.stream().filter(e -> e.template() != null).toList();
-        if (templates.isEmpty()) {
-            return;
+    private static RouteEndpoint endpoint(String file, String path, String query) {
+        Map<String, String> options = options(query);
+        Set<String> methods = new TreeSet<>();
+        if (options.containsKey("httpMethodRestrict") && !options.get("httpMethodRestrict").contains("{{")) {
+            Arrays.stream(options.get("httpMethodRestrict").split(","))
+                    .map(m -> m.trim().toUpperCase()).forEach(methods::add);
         }
-        Pattern value = Pattern.compile("(?m)^\\s*(?:-\\s*)?value:\\s*[\"']?(/[^\\s\"'?]*)");
+        boolean prefix = Boolean.parseBoolean(options.getOrDefault("matchOnUriPrefix", "false"));
+        Pattern template = path.contains("{{")
+                ? Pattern.compile(Arrays.stream(path.split("\\{\\{[^}]*}}", -1))
+                        .map(part -> Pattern.quote(normalise(part))).reduce((a, b) -> a + ".+" + b).orElse(".+"))
+                : null;
+        return new RouteEndpoint(file, normalise(path), methods, prefix, template);
+    }
+
+    /**
+     * A route template's {@code platform-http} endpoint is served once per {@code templatedRoute} that names it: its
+     * {@code {{parameters}}} filled in with the instance's values, or the template's defaults.
+     */
+    @SuppressWarnings("unchecked")
+    private static void instancesOfTemplates(List<RouteEndpoint> endpoints) throws IOException {
+        Map<String, Map<String, Object>> templates = new TreeMap<>();
+        Map<Path, Map<String, Object>> instances = new TreeMap<>();
         for (Path file : ConfigReferenceTests.routeFiles()) {
-            Matcher matcher = value.matcher(Files.readString(file));
-            while (matcher.find()) {
-                String path = normalise(matcher.group(1));
-                for (RouteEndpoint template : templates) {
-                    if (template.template().matcher(path).matches()) {
-                        endpoints.add(new RouteEndpoint(file.toString(), path, template.methods(), template.prefix(), null));
-                    }
+            if (file.startsWith(Path.of("routes", "examples")) || !file.toString().endsWith(".yaml")) {
+                continue;
+            }
+            Object loaded = new Yaml().load(Files.readString(file));
+            if (!(loaded instanceof List<?> items)) {
+                continue;
+            }
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> map && map.get("routeTemplate") instanceof Map<?, ?> template) {
+                    templates.put(String.valueOf(template.get("id")), (Map<String, Object>) template);
+                } else if (item instanceof Map<?, ?> map && map.get("templatedRoute") instanceof Map<?, ?> instance) {
+                    instances.put(file, (Map<String, Object>) instance);
                 }
             }
         }
+        instances.forEach((file, instance) -> {
+            Map<String, Object> template = templates.get(String.valueOf(instance.get("routeTemplateRef")));
+            assertThat(template).as(file + " names a route template that exists").isNotNull();
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map<String, Object> parameter : (List<Map<String, Object>>) template.getOrDefault("parameters", List.of())) {
+                if (parameter.get("defaultValue") != null) {
+                    values.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("defaultValue")));
+                }
+            }
+            for (Map<String, Object> parameter : (List<Map<String, Object>>) instance.getOrDefault("parameters", List.of())) {
+                values.put(String.valueOf(parameter.get("name")), String.valueOf(parameter.get("value")));
+            }
+            Object from = ((Map<String, Object>) template.get("route")).get("from");
+            String uri = String.valueOf(from instanceof Map<?, ?> f ? f.get("uri") : from);
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                uri = uri.replace("{{" + value.getKey() + "}}", value.getValue());
+            }
+            Matcher matcher = PLATFORM_HTTP.matcher(uri);
+            if (matcher.find()) {
+                endpoints.add(endpoint(file.toString(), matcher.group(1), matcher.group(2)));
+            }
+        });
     }
 
     private static Map<String, String> options(String query) {
