@@ -275,7 +275,7 @@ public class TwitterPlatform implements ChatPlatform {
         // DM media (ton.twitter.com) is served only to the account's own token; public tweet media needs none
         Map<String, String> headers = ref.platformId() != null && ref.platformId().startsWith(DM_MEDIA_PREFIX) && token != null && !token.isBlank()
                 ? Map.of("Authorization", "Bearer " + token) : Map.of();
-        return media.get(ref.url(), headers, ref.filename());
+        return media.get(Channel.TWITTER, ref.url(), headers, ref.filename());
     }
 
     private static String stripLink(String body, String link) {
