@@ -84,6 +84,7 @@ class AdminSecurityTests {
                 .hasMessageContaining("casebridge.admin.password");
         ServerProperties loopback = new ServerProperties();
         loopback.setAddress(InetAddress.getLoopbackAddress());
+        properties.setDataDir(TestInfrastructure.tempDir("admin-password"));
         assertThat(new SecurityConfiguration().administrators(properties, loopback)).isNotNull();
     }
 

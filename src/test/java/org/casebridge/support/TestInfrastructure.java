@@ -18,6 +18,24 @@ public final class TestInfrastructure {
     }
 
     /** Registers the isolating properties; {@code name} labels the folder and JMX names. Returns the sandbox ports. */
+    /** The bridge's own broker login in test contexts (every right). */
+    public static final String BROKER_USER = "casebridge";
+    public static final String BROKER_PASSWORD = "test-broker-password";
+    /** A back-office login of the test broker: may write replies and updates, read new cases and deliveries. */
+    public static final String BACKOFFICE_USER = "backoffice";
+    public static final String BACKOFFICE_PASSWORD = "test-backoffice-password";
+
+    /** The administrator of test contexts (role admin), and further users with one role each. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String VIEWER_USER = "viewer";
+    public static final String OPERATOR_USER = "operator";
+    /** Two more administrators, for audit trails that must name who acted. */
+    public static final String ALICE = "alice";
+    public static final String BOB = "bob";
+    /** The password of every further test user. */
+    public static final String USER_PASSWORD = "test-user-password";
+
     public static Ports isolate(DynamicPropertyRegistry registry, String name) {
         Path dataDir = tempDir(name);
         int brokerPort = freePort();
@@ -34,6 +52,22 @@ public final class TestInfrastructure {
         // tests read casebridge.cases.new themselves: the bridge's own delivery to back-office targets would take the
         // messages first (the delivery tests switch it on again after calling this)
         registry.add("casebridge.backoffice.enabled", () -> false);
+        registry.add("casebridge.broker.username", () -> BROKER_USER);
+        registry.add("casebridge.broker.password", () -> BROKER_PASSWORD);
+        registry.add("casebridge.broker.users[0].username", () -> BACKOFFICE_USER);
+        registry.add("casebridge.broker.users[0].password", () -> BACKOFFICE_PASSWORD);
+        registry.add("casebridge.admin.username", () -> ADMIN_USER);
+        // {noop}: the test users need no bcrypt round on every request
+        registry.add("casebridge.admin.password", () -> "{noop}" + ADMIN_PASSWORD);
+        String[][] users = {{VIEWER_USER, "viewer"}, {OPERATOR_USER, "operator"}, {ALICE, "admin"}, {BOB, "admin"}};
+        for (int i = 0; i < users.length; i++) {
+            String[] user = users[i];
+            registry.add("casebridge.admin.users[" + i + "].username", () -> user[0]);
+            registry.add("casebridge.admin.users[" + i + "].password", () -> "{noop}" + USER_PASSWORD);
+            registry.add("casebridge.admin.users[" + i + "].role", () -> user[1]);
+        }
+        // the platforms' stubs run on 127.0.0.1, which the media fetch policy refuses unless named explicitly
+        registry.add("casebridge.chat.media-internal-hosts", () -> "127.0.0.1");
         return new Ports(brokerPort, smtpPort, imapPort, dataDir);
     }
 
