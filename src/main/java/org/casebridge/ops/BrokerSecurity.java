@@ -44,6 +44,9 @@ final class BrokerSecurity {
             if (blank(user.getUsername())) {
                 throw new IllegalStateException("casebridge.broker.users: every user needs a username");
             }
+            if (user.getRoles().isEmpty()) {
+                throw new IllegalStateException("casebridge.broker.users: user '" + user.getUsername() + "' has no roles; roles are " + ROLES);
+            }
             List<String> groups = new ArrayList<>();
             for (String role : user.getRoles()) {
                 String normalised = role.strip().toLowerCase(Locale.ROOT);
@@ -68,6 +71,7 @@ final class BrokerSecurity {
         SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(users);
         authentication.setAnonymousAccessAllowed(false);
         List<DestinationMapEntry> entries = new ArrayList<>();
+        // every entry names the bridge too, so it does not matter whether the broker unites or picks matching entries
         entries.add(queue(">", BRIDGE_GROUP, BRIDGE_GROUP, BRIDGE_GROUP));
         // destinations are created on first use, which needs "admin" on them: each group may create its own
         String both = BRIDGE_GROUP + "," + PRODUCERS;
@@ -84,7 +88,6 @@ final class BrokerSecurity {
         advisories.setWrite(everyone);
         advisories.setAdmin(everyone);
         entries.add(advisories);
-        entries.add(topic(">", BRIDGE_GROUP));
         DefaultAuthorizationMap map = new DefaultAuthorizationMap(entries);
         // request-reply over temporary queues stays possible for every user
         TempDestinationAuthorizationEntry temporary = new TempDestinationAuthorizationEntry();
@@ -102,15 +105,6 @@ final class BrokerSecurity {
         entry.setRead(read);
         entry.setWrite(write);
         entry.setAdmin(admin);
-        return entry;
-    }
-
-    private static AuthorizationEntry topic(String name, String group) throws Exception {
-        AuthorizationEntry entry = new AuthorizationEntry();
-        entry.setTopic(name);
-        entry.setRead(group);
-        entry.setWrite(group);
-        entry.setAdmin(group);
         return entry;
     }
 

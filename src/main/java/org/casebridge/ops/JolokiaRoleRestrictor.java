@@ -82,9 +82,27 @@ public class JolokiaRoleRestrictor implements Restrictor {
         return policy.isRemoteAccessAllowed(hostOrAddress);
     }
 
+    /**
+     * Only the bridge's own pages (Hawtio) may call Jolokia from a browser: a request from a page on another origin is
+     * refused, so no other site can read or drive Jolokia with a logged-in administrator's cached credentials.
+     * Requests without an Origin (scripts, same-origin GETs) pass.
+     */
     @Override
     public boolean isOriginAllowed(String origin, boolean strictCheck) {
-        return policy.isOriginAllowed(origin, strictCheck);
+        if (origin == null) {
+            return policy.isOriginAllowed(null, strictCheck);
+        }
+        var attributes = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (!(attributes instanceof org.springframework.web.context.request.ServletRequestAttributes servlet)) {
+            return false;
+        }
+        String host = servlet.getRequest().getHeader("Host");
+        try {
+            String authority = java.net.URI.create(origin.strip()).getRawAuthority();
+            return host != null && authority != null && authority.equalsIgnoreCase(host.strip()) && policy.isOriginAllowed(origin, strictCheck);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Override

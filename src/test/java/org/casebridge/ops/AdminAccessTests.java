@@ -54,7 +54,7 @@ class AdminAccessTests extends BridgeTest {
         assertThat(http.post("/actuator/jolokia", "application/json",
                 "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}".getBytes(StandardCharsets.UTF_8), Map.of())
                 .statusCode()).isEqualTo(401);
-        assertThat(as(TestInfrastructure.ADMIN_USER).get("/actuator/prometheus", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(as(TestInfrastructure.ADMIN_USER).get("/actuator/metrics", Map.of()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -76,6 +76,17 @@ class AdminAccessTests extends BridgeTest {
         assertThat(viewer.post("/api/v1/admin/dlq/casebridge.replies/replay", "application/json", new byte[0], Map.of()).statusCode())
                 .isEqualTo(403);
         assertThat(viewer.get("/api/v1/admin/customers/CU-NOBODY22", Map.of()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void jolokiaGrantsNoOtherSiteACrossOriginRead() {
+        Http viewer = as(TestInfrastructure.VIEWER_USER);
+        HttpResponse<String> response = viewer.get("/actuator/jolokia/version", Map.of("Origin", "https://evil.example"));
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(response.body()).doesNotContain("\"agent\"");
+        // Hawtio, served by the bridge itself, sends its own origin
+        HttpResponse<String> own = viewer.get("/actuator/jolokia/version", Map.of("Origin", "http://127.0.0.1:" + port));
+        assertThat(own.body()).contains("\"agent\"");
     }
 
     @Test

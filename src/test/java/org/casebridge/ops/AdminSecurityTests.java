@@ -42,6 +42,9 @@ class AdminSecurityTests {
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
         TestInfrastructure.isolate(registry, "secure");
+        // this bridge's own administrator, instead of the test contexts' one
+        registry.add("casebridge.admin.username", () -> "ops");
+        registry.add("casebridge.admin.password", () -> "correct horse battery staple");
     }
 
     @Test

@@ -43,7 +43,7 @@ class LogMaskingTests extends BridgeTest {
         captured.start();
         root.addAppender(captured);
         String email = "amira.scan-" + UUID.randomUUID() + "@example.org";
-        String phone = "+447700900" + (100 + (int) (Math.random() * 800));
+        String phone = "+447911123" + (100 + (int) (Math.random() * 800));
         try {
             Http http = new Http(port);
             for (int i = 0; i < 4; i++) {

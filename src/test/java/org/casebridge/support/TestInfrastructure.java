@@ -56,6 +56,9 @@ public final class TestInfrastructure {
         registry.add("casebridge.broker.password", () -> BROKER_PASSWORD);
         registry.add("casebridge.broker.users[0].username", () -> BACKOFFICE_USER);
         registry.add("casebridge.broker.users[0].password", () -> BACKOFFICE_PASSWORD);
+        // the whole list is replaced by these properties, roles included
+        registry.add("casebridge.broker.users[0].roles[0]", () -> "producer");
+        registry.add("casebridge.broker.users[0].roles[1]", () -> "consumer");
         registry.add("casebridge.admin.username", () -> ADMIN_USER);
         // {noop}: the test users need no bcrypt round on every request
         registry.add("casebridge.admin.password", () -> "{noop}" + ADMIN_PASSWORD);
