@@ -70,7 +70,7 @@ public final class TestInfrastructure {
             registry.add("casebridge.admin.users[" + i + "].role", () -> user[1]);
         }
         // the platforms' stubs run on 127.0.0.1, which the media fetch policy refuses unless named explicitly
-        registry.add("casebridge.chat.media-internal-hosts", () -> "127.0.0.1");
+        registry.add("casebridge.chat.media-internal-hosts", () -> "127.0.0.1,localhost"); // WireMock's baseUrl() says localhost
         return new Ports(brokerPort, smtpPort, imapPort, dataDir);
     }
 
