@@ -13,8 +13,11 @@ import org.casebridge.cases.CaseThread;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Customer;
 import org.casebridge.cases.Direction;
+import org.casebridge.cases.EmailAddress;
 import org.casebridge.cases.Enrichment;
 import org.casebridge.cases.MessageKind;
+import org.casebridge.cases.Recipients;
+import org.casebridge.cases.Trust;
 import org.casebridge.ops.CasebridgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook or HTTP sender is waiting, so the lookup is bounded: one time budget for all its attempts, a circuit
  * breaker that stops asking a failing housing system, and a shared cache with a TTL. When the housing system is down
  * or slow the case goes on un-enriched, marked {@code customer.enrichment.status: unavailable}; it is never held back.
+ * <p>
+ * Only a verified sender ({@code trust.verified}: a signed platform call, a trusted back-office client) is looked up:
+ * an unverified one (email today, a public web form) gets no housing record and no verified identity links, and its
+ * Reply-To counts only within its own domain; {@code trust.reason} says so.
  * <p>
  * A new case whose customer already has an open case (on any channel, through any link) names it in
  * {@code thread.possiblyRelatedTo}; it never joins it here (see {@link IdentityStore#mayJoin}).
@@ -124,14 +131,21 @@ public class CaseEnricher {
     }
 
     /** The case with its customer looked up and its sender recorded. */
-    public Case enrich(Case value) {
+    public Case enrich(Case message) {
+        Case value = message;
         if (value.direction() != Direction.INBOUND || value.kind() != MessageKind.MESSAGE || value.customer() == null) {
             // auto-replies and bounces come from machines: they say nothing about who the customer is
             return value;
         }
         Optional<String> customer = recordSenders ? recordSender(value) : Optional.empty();
         Customer enriched = value.customer();
-        if (lookup != null) {
+        boolean verified = value.trust() != null && value.trust().verified();
+        value = gateReplyTo(value, verified);
+        if (lookup != null && !verified) {
+            // anyone can type a tenant's address into a web form or an email's From: the tenant's housing record and
+            // their verified identity links are never attached on the sender's word alone
+            value = value.withTrust(value.trust() == null ? new Trust(false, "none", NOT_LOOKED_UP) : value.trust().because(NOT_LOOKED_UP));
+        } else if (lookup != null) {
             Outcome outcome;
             try {
                 outcome = lookUp(value.channel(), value.customer());
@@ -145,7 +159,7 @@ public class CaseEnricher {
                 case ENRICHED -> {
                     HousingLookup.HousingRecord found = outcome.record();
                     if (outcome.fresh()) {
-                        customer = linkVerified(outcome, found).or(() -> customerOf(value));
+                        customer = linkVerified(outcome, found).or(() -> customerOf(message));
                     }
                     yield value.customer().enrichedWith(found.customerId(), found.tenancyRef(), found.propertyRef(), flags(found.flags()),
                             new Enrichment(Enrichment.Status.ENRICHED, lookup.source(), outcome.at()));
@@ -162,6 +176,35 @@ public class CaseEnricher {
         }
         // through the with-methods, so components other branches add to Case travel through unchanged
         return value.withCustomer(enriched).withThread(thread);
+    }
+
+    static final String NOT_LOOKED_UP = "sender not verified: no housing record or verified identity attached";
+
+    /**
+     * The Reply-To of an unverified sender is kept only within the sender's own domain: a forged From with the
+     * attacker's Reply-To would otherwise send the tenant's replies to the attacker.
+     */
+    static Case gateReplyTo(Case value, boolean verified) {
+        Recipients recipients = value.recipients();
+        if (verified || recipients == null || recipients.replyTo() == null || recipients.replyTo().isEmpty()) {
+            return value;
+        }
+        String domain = domainOf(value.customer() == null ? null : value.customer().email());
+        List<EmailAddress> kept = recipients.replyTo().stream().filter(a -> domain != null && domain.equals(domainOf(a.address()))).toList();
+        if (kept.size() == recipients.replyTo().size()) {
+            return value;
+        }
+        Trust trust = value.trust() == null ? new Trust(false, "none") : value.trust();
+        return value.withRecipients(new Recipients(recipients.to(), recipients.cc(), kept))
+                .withTrust(trust.because("Reply-To outside the sender's domain ignored: sender not verified"));
+    }
+
+    private static String domainOf(String address) {
+        if (address == null) {
+            return null;
+        }
+        int at = address.lastIndexOf('@');
+        return at < 0 ? null : address.substring(at + 1).strip().toLowerCase(Locale.ROOT);
     }
 
     /** What a lookup came to; {@code fresh} when the housing system answered just now rather than the cache. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.casebridge.cases.CaseHeaders;
 import org.casebridge.ops.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
@@ -127,31 +128,16 @@ public class CustomerAdmin {
         return value;
     }
 
-    /** Who asked: the operator named in {@code by}, and the administrator who logged in (HTTP Basic) when there is one. */
+    /**
+     * Who asked: the user who logged in (the security filter puts the name in {@link CaseHeaders#ADMIN_USER} and
+     * drops any value a client sent). A {@code by} field in the request is not trusted for the audit trail.
+     */
     private static String actor(Exchange exchange, JsonNode request) {
-        String by = text(request, "by", false);
-        String user = basicUser(exchange.getMessage());
-        if (by == null && user == null) {
-            throw new RejectedRequestException(400, "invalid-request", "Missing field", "Field 'by' is required: who is asking (for the audit trail).");
+        String user = exchange.getMessage().getHeader(CaseHeaders.ADMIN_USER, String.class);
+        if (user == null || user.isBlank()) {
+            throw new RejectedRequestException(401, "unauthorized", "Login required", "The audit trail needs the logged-in user.");
         }
-        if (by == null) {
-            return user;
-        }
-        return user == null || user.equals(by) ? by : by + " (as " + user + ")";
-    }
-
-    private static String basicUser(Message message) {
-        String authorization = message.getHeader("Authorization", String.class);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon > 0 ? decoded.substring(0, colon) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return user;
     }
 
     private static RejectedRequestException notFound(String id) {

@@ -60,6 +60,18 @@ public record Case(
                 body, attachments, recipients, thread, source, priority, category, sla, trust);
     }
 
+    /** This message with other recipients (e.g. a Reply-To not to be trusted removed). */
+    public Case withRecipients(Recipients newRecipients) {
+        return new Case(schemaVersion, caseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,
+                body, attachments, newRecipients, thread, source, priority, category, sla, trust);
+    }
+
+    /** This message with another trust record. */
+    public Case withTrust(Trust newTrust) {
+        return new Case(schemaVersion, caseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,
+                body, attachments, recipients, thread, source, priority, category, sla, newTrust);
+    }
+
     /** This message under another case id. */
     public Case withCaseId(String newCaseId) {
         return new Case(schemaVersion, newCaseId, messageId, channel, direction, kind, receivedAt, sentAt, customer, subject,

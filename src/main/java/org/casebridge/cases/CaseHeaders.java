@@ -22,6 +22,8 @@ public final class CaseHeaders {
 
     /** The authenticated API client that sent the request. */
     public static final String CLIENT_ID = "CasebridgeClientId";
+    /** The user logged in to an admin path ({@code /api/v1/admin/**}); set by the bridge, never by the client. */
+    public static final String ADMIN_USER = "CasebridgeAdminUser";
     /** The client's Idempotency-Key, when it sent one. */
     public static final String IDEMPOTENCY_KEY = "CasebridgeIdempotencyKey";
     /** Where the untouched original bytes were archived. */

@@ -53,6 +53,11 @@ public class ApiClients {
                 .map(ApiClient::id).toList();
     }
 
+    /** Whether {@code key} is one of the example keys shipped in config/application.yaml. */
+    public boolean isDemoKey(String key) {
+        return key != null && SHIPPED_DEMO_KEYS.contains(key.strip());
+    }
+
     /** The client owning {@code key}, if any. */
     public Optional<ApiClient> byKey(String key) {
         if (key == null || key.isBlank()) {

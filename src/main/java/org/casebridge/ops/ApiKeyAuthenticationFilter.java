@@ -62,6 +62,15 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                     "The API key is not known to this bridge."));
             return;
         }
+        if (clients.isDemoKey(key) && ProxyHeaders.present(request)) {
+            // the example keys are printed in config/application.yaml: good for trying the bridge on one's own
+            // machine, never for requests from the network, which reach a loopback-only bridge through a proxy
+            LOG.warn("Refused API request through a proxy with an example key: {} {}", request.getMethod(), request.getRequestURI());
+            problems.write(request, response, new RejectedRequestException(401, "example-key", "Example API key refused",
+                    "The example keys from config/application.yaml work only for local requests, not through a proxy:"
+                            + " give the client its own key."));
+            return;
+        }
         var authentication = UsernamePasswordAuthenticationToken.authenticated(client.get().id(), null,
                 List.of(new SimpleGrantedAuthority("ROLE_API_CLIENT")));
         SecurityContextHolder.getContext().setAuthentication(authentication);

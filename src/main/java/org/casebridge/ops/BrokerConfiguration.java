@@ -27,9 +27,15 @@ class BrokerConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerConfiguration.class);
 
+    @Bean
+    @ConditionalOnExpression("'${casebridge.broker.url:}'.isBlank()")
+    BrokerSecurity brokerSecurity(CasebridgeProperties properties) {
+        return new BrokerSecurity(properties);
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnExpression("'${casebridge.broker.url:}'.isBlank()")
-    BrokerService embeddedBroker(CasebridgeProperties properties) throws Exception {
+    BrokerService embeddedBroker(CasebridgeProperties properties, BrokerSecurity security) throws Exception {
         CasebridgeProperties.Broker settings = properties.getBroker();
         BrokerService broker = new BrokerService();
         broker.setBrokerName(settings.getEmbeddedName());
@@ -55,16 +61,23 @@ class BrokerConfiguration {
         PolicyMap policies = new PolicyMap();
         policies.setPolicyEntries(List.of(queues));
         broker.setDestinationPolicy(policies);
+        // every connection logs in; what each user may read and write: BrokerSecurity
+        broker.setPlugins(security.plugins());
         broker.addConnector(settings.getEmbeddedBind());
         return broker;
     }
 
     @Bean
-    ConnectionFactory jmsConnectionFactory(CasebridgeProperties properties, ObjectProvider<BrokerService> embedded) throws Exception {
+    ConnectionFactory jmsConnectionFactory(CasebridgeProperties properties, ObjectProvider<BrokerService> embedded,
+                                           ObjectProvider<BrokerSecurity> security) throws Exception {
         CasebridgeProperties.Broker settings = properties.getBroker();
         String url;
+        String username = settings.getUsername();
+        String password = settings.getPassword();
         if (settings.isEmbedded()) {
             BrokerService broker = embedded.getObject();
+            username = security.getObject().bridge().username();
+            password = security.getObject().bridge().password();
             url = broker.getTransportConnectors().get(0).getPublishableConnectString();
             LOG.info("Embedded ActiveMQ broker '{}' listening on {}", broker.getBrokerName(), url);
         } else {
@@ -72,8 +85,8 @@ class BrokerConfiguration {
             LOG.info("Using external broker at {}", url);
         }
         ActiveMQConnectionFactory activeMq = new ActiveMQConnectionFactory(url);
-        activeMq.setUserName(settings.getUsername());
-        activeMq.setPassword(settings.getPassword());
+        activeMq.setUserName(username);
+        activeMq.setPassword(password);
         // a broker that stops answering must turn into a 503 for the sender, not a hung request
         activeMq.setSendTimeout((int) settings.getSendTimeout().toMillis());
         activeMq.setConnectResponseTimeout((int) settings.getSendTimeout().toMillis());

@@ -22,6 +22,7 @@ public class CasebridgeProperties {
     private final Store store = new Store();
     private final Cases cases = new Cases();
     private final Admin admin = new Admin();
+    private final Http http = new Http();
 
     public Path getDataDir() { return dataDir; }
     public void setDataDir(Path dataDir) { this.dataDir = dataDir; }
@@ -30,6 +31,7 @@ public class CasebridgeProperties {
     public Store getStore() { return store; }
     public Cases getCases() { return cases; }
     public Admin getAdmin() { return admin; }
+    public Http getHttp() { return http; }
 
     /** Where messages go: an embedded ActiveMQ Classic broker unless {@code url} names an external one. */
     public static class Broker {
@@ -39,8 +41,11 @@ public class CasebridgeProperties {
         private String embeddedBind = "tcp://127.0.0.1:61616";
         /** Name of the embedded broker (also its JMX name, shown in Hawtio). */
         private String embeddedName = "casebridge";
+        /** The bridge's own broker user (every right); its password is generated at first start when blank. */
         private String username;
         private String password;
+        /** Users of the embedded broker for back-office systems, each with its roles (producer, consumer). */
+        private List<BrokerUser> users = new ArrayList<>();
         /** How long a send waits for a broker that does not answer before the request fails with 503. */
         private Duration sendTimeout = Duration.ofSeconds(5);
 
@@ -54,10 +59,27 @@ public class CasebridgeProperties {
         public void setUsername(String username) { this.username = username; }
         public String getPassword() { return password; }
         public void setPassword(String password) { this.password = password; }
+        public List<BrokerUser> getUsers() { return users; }
+        public void setUsers(List<BrokerUser> users) { this.users = users; }
         public Duration getSendTimeout() { return sendTimeout; }
         public void setSendTimeout(Duration sendTimeout) { this.sendTimeout = sendTimeout; }
 
         public boolean isEmbedded() { return url == null || url.isBlank(); }
+    }
+
+    /** A back-office user of the embedded broker: {@code producer} writes replies and updates, {@code consumer} reads cases and deliveries. */
+    public static class BrokerUser {
+        private String username;
+        /** Blank: generated at first start, stored under the data folder and printed once. */
+        private String password;
+        private List<String> roles = new ArrayList<>();
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public List<String> getRoles() { return roles; }
+        public void setRoles(List<String> roles) { this.roles = roles; }
     }
 
     /** The client-facing HTTP API ({@code /api/v1}). */
@@ -138,14 +160,58 @@ public class CasebridgeProperties {
         public void setFirstResponseTarget(Duration firstResponseTarget) { this.firstResponseTarget = firstResponseTarget; }
     }
 
-    /** The administrator account required for Hawtio, actuator and admin APIs off loopback. */
+    /**
+     * Who may use Hawtio, Jolokia, actuator and {@code /api/v1/admin/**}: always a login, whatever the bind address.
+     * {@code username}/{@code password} is the first administrator (password generated at first start on loopback);
+     * {@code users} adds more, each with one role: viewer, operator or admin.
+     */
     public static class Admin {
         private String username = "admin";
+        /** Clear text or a Spring Security hash ({@code {bcrypt}...}); blank on loopback: generated at first start. */
         private String password;
+        private List<AdminUser> users = new ArrayList<>();
+        /** {@code /actuator/health} answers without a login (load balancers and probes). */
+        private boolean publicHealth = true;
+        /** {@code /actuator/prometheus} answers without a login (else a viewer's login). */
+        private boolean publicPrometheus = false;
+        /** Users signing in with OIDC ({@code spring.security.oauth2.client.registration.*}), by e-mail or subject, and their role. */
+        private java.util.Map<String, String> oidcUsers = new java.util.LinkedHashMap<>();
 
         public String getUsername() { return username; }
         public void setUsername(String username) { this.username = username; }
         public String getPassword() { return password; }
         public void setPassword(String password) { this.password = password; }
+        public List<AdminUser> getUsers() { return users; }
+        public void setUsers(List<AdminUser> users) { this.users = users; }
+        public boolean isPublicHealth() { return publicHealth; }
+        public void setPublicHealth(boolean publicHealth) { this.publicHealth = publicHealth; }
+        public boolean isPublicPrometheus() { return publicPrometheus; }
+        public void setPublicPrometheus(boolean publicPrometheus) { this.publicPrometheus = publicPrometheus; }
+        public java.util.Map<String, String> getOidcUsers() { return oidcUsers; }
+        public void setOidcUsers(java.util.Map<String, String> oidcUsers) { this.oidcUsers = oidcUsers; }
+    }
+
+    /** A further user of the admin surfaces; {@code password} is best given as a hash ({@code {bcrypt}...}). */
+    public static class AdminUser {
+        private String username;
+        private String password;
+        /** viewer (read-only), operator (routes, dead letters, messages) or admin (customers, everything). */
+        private String role = "viewer";
+
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+        public String getRole() { return role; }
+        public void setRole(String role) { this.role = role; }
+    }
+
+    /** Checks on every HTTP request. */
+    public static class Http {
+        /** Host header values accepted (host or host:port); empty accepts any. */
+        private List<String> allowedHosts = new ArrayList<>();
+
+        public List<String> getAllowedHosts() { return allowedHosts; }
+        public void setAllowedHosts(List<String> allowedHosts) { this.allowedHosts = allowedHosts; }
     }
 }

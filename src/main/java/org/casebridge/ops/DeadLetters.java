@@ -78,7 +78,9 @@ public class DeadLetters {
         Message message = exchange.getMessage();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = cause == null ? "unknown" : cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
-        message.setHeader(CaseHeaders.FAILURE_REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+        // failure reasons quote what failed, which can be a customer's address or number: masked like the logs
+        String masked = PersonalData.mask(reason);
+        message.setHeader(CaseHeaders.FAILURE_REASON, masked.length() > MAX_REASON ? masked.substring(0, MAX_REASON) : masked);
         message.setHeader(CaseHeaders.FAILURE_EXCEPTION, cause == null ? null : cause.getClass().getName());
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, exchange.getFromRouteId(), String.class);
         message.setHeader(CaseHeaders.FAILURE_ROUTE_ID, routeId);

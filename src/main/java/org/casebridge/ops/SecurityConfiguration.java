@@ -2,39 +2,63 @@ package org.casebridge.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.authority.mapping.GrantedAuthoritiesMapper;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.util.MimeType;
 
 import java.net.InetAddress;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Who may call what. API clients authenticate with their key on {@code /api/v1}. Hawtio, actuator and the admin API
- * are open only while the server listens on loopback (the default profile); on any other address they require the
- * administrator's password, and the bridge refuses to start without one.
+ * Who may call what. API clients authenticate with their key on {@code /api/v1}. Hawtio, Jolokia, actuator (but
+ * health and, if so configured, prometheus) and the admin API always require a login, whatever address the server
+ * listens on: a reverse proxy on the same host would otherwise make "loopback only" public. Users hold one of three
+ * roles ({@link AdminRole}); Jolokia applies them per request ({@link JolokiaRoleRestrictor}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
-    private static final String[] ADMIN_PATHS = {"/actuator/**", "/api/v1/admin/**"};
+    /** The parity page is here too: its script reads /api/v1/admin/parity with the login the page was opened with. */
+    private static final String[] ADMIN_PATHS = {"/actuator/**", "/api/v1/admin/**", "/parity", "/parity.html"};
+    /** Content types a cross-site HTML form can send without a CORS preflight: such requests need a CSRF token. */
+    private static final Set<String> SIMPLE_CONTENT_TYPES = Set.of("application/x-www-form-urlencoded", "multipart/form-data", "text/plain");
 
     /** True when the HTTP server listens on a loopback address only. */
     static boolean isLoopbackOnly(ServerProperties server) {
@@ -47,23 +71,90 @@ class SecurityConfiguration {
         return new OrRequestMatcher(java.util.Arrays.stream(patterns).<RequestMatcher>map(builder::matcher).toList());
     }
 
+    private static RequestMatcher paths(HttpMethod method, String... patterns) {
+        PathPatternRequestMatcher.Builder builder = PathPatternRequestMatcher.withDefaults();
+        return new OrRequestMatcher(java.util.Arrays.stream(patterns).<RequestMatcher>map(p -> builder.matcher(method, p)).toList());
+    }
+
+    /**
+     * Requests a browser on another site cannot make without a CORS preflight (which the admin paths never grant):
+     * a JSON body, or a header of our own. They are no cross-site request forgery; every other state change on the
+     * admin paths must carry the CSRF token (cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN}).
+     */
+    static boolean cannotBeForgedCrossSite(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        try {
+            MimeType mime = MimeType.valueOf(type);
+            return !SIMPLE_CONTENT_TYPES.contains((mime.getType() + "/" + mime.getSubtype()).toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Bean
+    static RoleHierarchy roleHierarchy() {
+        return AdminRole.hierarchy();
+    }
+
     @Bean
     @Order(1)
-    SecurityFilterChain adminSecurity(HttpSecurity http, ServerProperties server) throws Exception {
+    SecurityFilterChain adminSecurity(HttpSecurity http, CasebridgeProperties properties,
+                                      ObjectProvider<ClientRegistrationRepository> oidc) throws Exception {
+        CasebridgeProperties.Admin admin = properties.getAdmin();
+        boolean oidcLogin = oidc.getIfAvailable() != null;
+        CsrfTokenRequestAttributeHandler tokens = new CsrfTokenRequestAttributeHandler();
+        tokens.setCsrfRequestAttributeName(null); // load the token on every request, so the cookie is always there
         // path patterns, not MVC matchers: Hawtio and Jolokia are servlets of their own, outside Spring MVC
         http.securityMatcher(paths(ADMIN_PATHS))
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
-        if (isLoopbackOnly(server)) {
-            http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll());
-        } else {
-            http.authorizeHttpRequests(authorize -> authorize
-                            .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                            .requestMatchers(paths("/actuator/health", "/actuator/health/**")).permitAll()
-                            .anyRequest().hasRole("ADMIN"))
-                    .httpBasic(Customizer.withDefaults());
+                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(tokens)
+                        .ignoringRequestMatchers(SecurityConfiguration::cannotBeForgedCrossSite))
+                .sessionManagement(session -> session.sessionCreationPolicy(oidcLogin ? SessionCreationPolicy.IF_REQUIRED
+                        : SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(authorize -> {
+                    authorize.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+                    if (admin.isPublicHealth()) {
+                        authorize.requestMatchers(paths(HttpMethod.GET, "/actuator/health", "/actuator/health/**")).permitAll();
+                    }
+                    if (admin.isPublicPrometheus()) {
+                        authorize.requestMatchers(paths(HttpMethod.GET, "/actuator/prometheus")).permitAll();
+                    }
+                    // what each role may do inside Jolokia is JolokiaRoleRestrictor's decision
+                    authorize.requestMatchers(paths("/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia", "/actuator/jolokia/**"))
+                            .hasRole(AdminRole.VIEWER.role())
+                            .requestMatchers(paths(HttpMethod.GET, "/actuator/**", "/api/v1/admin/parity", "/parity", "/parity.html")).hasRole(AdminRole.VIEWER.role())
+                            .requestMatchers(paths("/api/v1/admin/dlq/**")).hasRole(AdminRole.OPERATOR.role())
+                            .anyRequest().hasRole(AdminRole.ADMIN.role());
+                })
+                .httpBasic(Customizer.withDefaults())
+                .addFilterAfter(new AdminUserFilter(), BasicAuthenticationFilter.class);
+        if (oidcLogin) {
+            http.oauth2Login(login -> login.userInfoEndpoint(info -> info.userAuthoritiesMapper(oidcRoles(admin))));
         }
         return http.build();
+    }
+
+    /** OIDC users get the role configured for their e-mail address or subject, and none otherwise. */
+    static GrantedAuthoritiesMapper oidcRoles(CasebridgeProperties.Admin admin) {
+        Map<String, AdminRole> roles = new LinkedHashMap<>();
+        admin.getOidcUsers().forEach((user, role) -> roles.put(user.strip().toLowerCase(Locale.ROOT), AdminRole.parse(role)));
+        return (Collection<? extends GrantedAuthority> authorities) -> {
+            List<GrantedAuthority> mapped = new ArrayList<>();
+            for (GrantedAuthority authority : authorities) {
+                if (authority instanceof OidcUserAuthority user) {
+                    for (String key : new String[] {user.getIdToken().getEmail(), user.getIdToken().getSubject()}) {
+                        AdminRole role = key == null ? null : roles.get(key.toLowerCase(Locale.ROOT));
+                        if (role != null) {
+                            mapped.add(new SimpleGrantedAuthority("ROLE_" + role.role()));
+                        }
+                    }
+                }
+            }
+            return mapped;
+        };
     }
 
     @Bean
@@ -76,6 +167,7 @@ class SecurityConfiguration {
         }
         ProblemWriter problems = new ProblemWriter(mapper);
         return http.securityMatcher(paths("/api/**"))
+                // API clients send their key in a header, never a cookie: nothing for a forged request to ride on
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(clients, problems), BasicAuthenticationFilter.class)
@@ -98,26 +190,45 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain otherSecurity(HttpSecurity http) throws Exception {
+        // webhooks (signed by their platform), the web chat widget and the public pages: no session, no cookie login
         return http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())
                 .build();
     }
 
+    /**
+     * The users of the admin surfaces: {@code casebridge.admin.username} with role admin, and
+     * {@code casebridge.admin.users}. Without a configured password on loopback, one is generated at first start,
+     * printed once and kept hashed in {@code <data-dir>/secrets/admin.password}; off loopback the bridge refuses to
+     * start without one.
+     */
     @Bean
     UserDetailsService administrators(CasebridgeProperties properties, ServerProperties server) {
         CasebridgeProperties.Admin admin = properties.getAdmin();
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         String password = admin.getPassword();
+        String encoded;
         if (password == null || password.isBlank()) {
             if (!isLoopbackOnly(server)) {
                 throw new IllegalStateException("The HTTP server listens on " + (server.getAddress() == null ? "all interfaces" : server.getAddress())
                         + ": set casebridge.admin.password (e.g. CASEBRIDGE_ADMIN_PASSWORD) to protect Hawtio, actuator and the admin API");
             }
-            password = UUID.randomUUID().toString(); // loopback needs no login; no guessable default either
+            encoded = GeneratedSecrets.readOrGenerate(properties.getDataDir(), "admin.password",
+                    "password of admin user '" + admin.getUsername() + "'", encoder::encode).stored();
+        } else {
+            encoded = password.startsWith("{") ? password : encoder.encode(password);
         }
-        String encoded = password.startsWith("{") ? password
-                : PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password);
-        LOG.info("Admin endpoints {}", isLoopbackOnly(server) ? "open on loopback" : "require user '" + admin.getUsername() + "'");
-        return new InMemoryUserDetailsManager(User.withUsername(admin.getUsername()).password(encoded).roles("ADMIN").build());
+        List<UserDetails> users = new ArrayList<>();
+        users.add(User.withUsername(admin.getUsername()).password(encoded).roles(AdminRole.ADMIN.role()).build());
+        for (CasebridgeProperties.AdminUser user : admin.getUsers()) {
+            if (user.getUsername() == null || user.getUsername().isBlank() || user.getPassword() == null || user.getPassword().isBlank()) {
+                throw new IllegalStateException("casebridge.admin.users: every user needs a username and a password (or its hash)");
+            }
+            String hash = user.getPassword().startsWith("{") ? user.getPassword() : encoder.encode(user.getPassword());
+            users.add(User.withUsername(user.getUsername()).password(hash).roles(AdminRole.parse(user.getRole()).role()).build());
+        }
+        LOG.info("Admin endpoints require a login: {} user(s)", users.size());
+        return new InMemoryUserDetailsManager(users);
     }
 
     @Bean
@@ -127,6 +238,23 @@ class SecurityConfiguration {
         registration.addUrlPatterns("/api/*");
         // after Spring Security (order -100): bodies of unauthenticated requests are never read
         registration.setOrder(0);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<HostHeaderFilter> hostHeaderCheck(CasebridgeProperties properties, ObjectMapper mapper) {
+        var registration = new FilterRegistrationBean<>(new HostHeaderFilter(properties.getHttp().getAllowedHosts(), new ProblemWriter(mapper)));
+        registration.addUrlPatterns("/*");
+        // before Spring Security: a request for another host name is not ours to answer at all
+        registration.setOrder(-200);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<LocalDemoFilter> localDemoOnly(ServerProperties server, ObjectMapper mapper) {
+        var registration = new FilterRegistrationBean<>(new LocalDemoFilter(isLoopbackOnly(server), new ProblemWriter(mapper)));
+        registration.addUrlPatterns("/webchat/demo.html");
+        registration.setOrder(-150);
         return registration;
     }
 }

@@ -245,8 +245,8 @@ class BackofficeDeliveryTests {
         // the CRM is back: the administrator replays the dead letter (selector: only this case)
         CRM.stubFor(post(urlEqualTo("/api/cases")).atPriority(1).withHeader("X-Casebridge-Case-Id", equalTo(caseId))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": \"CRM-RAT\"}")));
-        HttpResponse<String> replay = http.post("/api/v1/admin/dlq/casebridge.delivery.crm/replay?selector="
-                + java.net.URLEncoder.encode(selector, StandardCharsets.UTF_8), null, new byte[0], Map.of());
+        HttpResponse<String> replay = http.asAdmin().post("/api/v1/admin/dlq/casebridge.delivery.crm/replay?selector="
+                + java.net.URLEncoder.encode(selector, StandardCharsets.UTF_8), "application/json", new byte[0], Map.of());
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
         JsonNode result = mapper.readTree(replay.body());
         assertThat(result.get("moved").asInt()).isEqualTo(1);
@@ -327,7 +327,8 @@ class BackofficeDeliveryTests {
 
     /** The JMS properties of the first message on {@code queue} matching {@code selector}, left on the queue. */
     private Map<String, Object> browse(String queue, String selector) throws Exception {
-        try (jakarta.jms.Connection connection = new org.apache.activemq.ActiveMQConnectionFactory(probe.url()).createConnection()) {
+        try (jakarta.jms.Connection connection = new org.apache.activemq.ActiveMQConnectionFactory(
+                org.casebridge.support.TestInfrastructure.BROKER_USER, org.casebridge.support.TestInfrastructure.BROKER_PASSWORD, probe.url()).createConnection()) {
             connection.start();
             jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
             try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector)) {

@@ -107,12 +107,56 @@ class CaseEnricherTests {
         return new StaticListableBeanFactory(Map.of("bean", bean)).getBeanProvider(type);
     }
 
+    /** A message from a trusted back-office client, which has authenticated the customer (trust.verified). */
     static Case webform(String email, String phone) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new Case(Case.SCHEMA_VERSION, CaseIds.newCaseId(), CaseIds.newMessageId(), Channel.WEBFORM, Direction.INBOUND,
                 MessageKind.MESSAGE, now, null, new Customer("Amira Hassan", email, phone, null, null, null, null), "Leaking tap",
                 new Body("The tap leaks.", "The tap leaks.", null), List.of(), null, CaseThread.newCase(),
-                new Source("api:demo-website", null, null), Priority.P3, null, new Sla(now.plusSeconds(3600)), new Trust(false, "self-asserted"));
+                new Source("api:demo-backoffice", null, null), Priority.P3, null, new Sla(now.plusSeconds(3600)), new Trust(true, "api-key"));
+    }
+
+    /** The same message from the public web form: the sender's identity is only asserted. */
+    static Case publicWebform(String email) {
+        Case value = webform(email, null);
+        return new Case(value.schemaVersion(), value.caseId(), value.messageId(), value.channel(), value.direction(), value.kind(),
+                value.receivedAt(), value.sentAt(), value.customer(), value.subject(), value.body(), value.attachments(), value.recipients(),
+                value.thread(), new Source("api:demo-website", null, null), value.priority(), value.category(), value.sla(),
+                new Trust(false, "self-asserted"));
+    }
+
+    @Test
+    void anUnverifiedSenderNeverGetsTheTenantsHousingRecord() throws Exception {
+        String email = email();
+        tenant("email=" + email, "{\"customerId\": \"HC-1001\", \"tenancyRef\": \"TEN-77\", \"propertyRef\": \"PROP-12-3B\"}");
+
+        Case enriched = enricher().enrich(publicWebform(email));
+
+        assertThat(enriched.customer().customerId()).isNull();
+        assertThat(enriched.customer().tenancyRef()).isNull();
+        assertThat(enriched.customer().enrichment()).isNull();
+        assertThat(enriched.trust().verified()).isFalse();
+        assertThat(enriched.trust().reason()).contains("not verified");
+        assertThat(db.identities.isVerified("email", email)).isFalse();
+        // the housing system is not even asked about an address anyone could have typed
+        assertThat(HOUSING.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()))).isEmpty();
+        assertThat(SCHEMA.violations(MAPPER.valueToTree(enriched))).isEmpty();
+    }
+
+    @Test
+    void anUnverifiedSendersReplyToCountsOnlyInItsOwnDomain() {
+        Case forged = publicWebform("tenant@example.org");
+        forged = forged.withRecipients(new org.casebridge.cases.Recipients(List.of(), List.of(),
+                List.of(new org.casebridge.cases.EmailAddress(null, "attacker@evil.example"),
+                        new org.casebridge.cases.EmailAddress(null, "tenant.work@Example.org"))));
+
+        Case gated = CaseEnricher.gateReplyTo(forged, false);
+        assertThat(gated.recipients().replyTo()).extracting(org.casebridge.cases.EmailAddress::address).containsExactly("tenant.work@Example.org");
+        assertThat(gated.trust().reason()).contains("Reply-To");
+        assertThat(SCHEMA.violations(MAPPER.valueToTree(gated))).isEmpty();
+        // a verified sender's Reply-To is its own business
+        assertThat(CaseEnricher.gateReplyTo(forged, true).recipients().replyTo()).hasSize(2);
     }
 
     private static String email() {

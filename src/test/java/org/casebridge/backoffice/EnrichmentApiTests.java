@@ -7,6 +7,7 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
 import org.casebridge.cases.CaseSchema;
+import org.casebridge.support.TestInfrastructure;
 import org.casebridge.support.BridgeContext;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
@@ -95,7 +96,8 @@ class EnrichmentApiTests {
                 {"sender": {"name": "Amira Hassan", "email": "%s"%s}, "subject": "Leaking tap", "text": "The tap leaks."}
                 """.formatted(email, phone == null ? "" : ", \"phone\": \"" + phone + "\"");
         HttpResponse<String> response = http.post("/api/v1/messages", "application/json", body.getBytes(StandardCharsets.UTF_8),
-                Map.of("X-Api-Key", "demo-key-change-me"));
+                // a trusted back-office client: only a verified sender is looked up in the housing system
+                Map.of("X-Api-Key", "backoffice-key-change-me"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String caseId = mapper.readTree(response.body()).get("caseId").asText();
         List<Message> messages = probe.receive(QUEUE, "CasebridgeCaseId = '" + caseId + "'", 5000);
@@ -145,7 +147,9 @@ class EnrichmentApiTests {
         String a = identities.customerFor("email", email).orElseThrow();
         String b = identities.customerFor("email", other).orElseThrow();
 
-        HttpResponse<String> shown = http.get("/api/v1/admin/customers/" + a.toLowerCase(), Map.of());
+        Http alice = http.as(TestInfrastructure.ALICE, TestInfrastructure.USER_PASSWORD);
+        Http bob = http.as(TestInfrastructure.BOB, TestInfrastructure.USER_PASSWORD);
+        HttpResponse<String> shown = alice.get("/api/v1/admin/customers/" + a.toLowerCase(), Map.of());
         assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
         JsonNode customer = mapper.readTree(shown.body());
         assertThat(customer.get("customerId").asText()).isEqualTo(a);
@@ -153,17 +157,18 @@ class EnrichmentApiTests {
         assertThat(customer.at("/identities/0/verified").asBoolean()).isFalse();
         assertThat(customer.at("/openCases/0").asText()).isEqualTo(firstCase.get("caseId").asText());
 
-        HttpResponse<String> merged = post("/api/v1/admin/customers/" + a + "/merge",
-                "{\"from\": \"" + b + "\", \"by\": \"alice\", \"reason\": \"same tenant, new address\"}");
+        // the audit names the user who logged in, not the "by" a request claims
+        HttpResponse<String> merged = post(alice, "/api/v1/admin/customers/" + a + "/merge",
+                "{\"from\": \"" + b + "\", \"by\": \"mallory\", \"reason\": \"same tenant, new address\"}");
         assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
         JsonNode merge = mapper.readTree(merged.body());
         assertThat(merge.get("mergedBy").asText()).isEqualTo("alice");
         assertThat(identities.customerFor("email", other)).contains(a);
-        JsonNode afterMerge = mapper.readTree(http.get("/api/v1/admin/customers/" + a, Map.of()).body());
+        JsonNode afterMerge = mapper.readTree(alice.get("/api/v1/admin/customers/" + a, Map.of()).body());
         assertThat(afterMerge.get("identities")).hasSize(2);
         assertThat(afterMerge.at("/merges/0/reason").asText()).isEqualTo("same tenant, new address");
 
-        HttpResponse<String> unmerged = post("/api/v1/admin/customers/" + a + "/unmerge", "{\"by\": \"bob\", \"reason\": \"not the same\"}");
+        HttpResponse<String> unmerged = post(bob, "/api/v1/admin/customers/" + a + "/unmerge", "{\"reason\": \"not the same\"}");
         assertThat(unmerged.statusCode()).as(unmerged.body()).isEqualTo(200);
         assertThat(mapper.readTree(unmerged.body()).get("unmergedBy").asText()).isEqualTo("bob");
         assertThat(identities.customerFor("email", other)).contains(b);
@@ -171,7 +176,8 @@ class EnrichmentApiTests {
 
     @Test
     void adminApiAnswersMistakesWithProblems() throws Exception {
-        HttpResponse<String> missing = http.get("/api/v1/admin/customers/CU-NOBODY22", Map.of());
+        Http admin = http.asAdmin();
+        HttpResponse<String> missing = admin.get("/api/v1/admin/customers/CU-NOBODY22", Map.of());
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(mapper.readTree(missing.body()).get("type").asText()).endsWith("customer-not-found");
@@ -179,16 +185,21 @@ class EnrichmentApiTests {
         String email = "lonely-" + UUID.randomUUID() + "@example.org";
         postAndReceive(email, null);
         String a = identities.customerFor("email", email).orElseThrow();
-        HttpResponse<String> anonymous = post("/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"CU-X\", \"reason\": \"r\"}");
-        assertThat(anonymous.statusCode()).isEqualTo(400);
-        assertThat(anonymous.body()).contains("by");
-        HttpResponse<String> itself = post("/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"" + a + "\", \"by\": \"alice\", \"reason\": \"r\"}");
+        HttpResponse<String> anonymous = post(http, "/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"CU-X\", \"reason\": \"r\"}");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> operator = post(http.as(TestInfrastructure.OPERATOR_USER, TestInfrastructure.USER_PASSWORD),
+                "/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"CU-X\", \"reason\": \"r\"}");
+        assertThat(operator.statusCode()).as("merging customers is for admins").isEqualTo(403);
+        HttpResponse<String> noReason = post(admin, "/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"CU-X\"}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("reason");
+        HttpResponse<String> itself = post(admin, "/api/v1/admin/customers/" + a + "/merge", "{\"from\": \"" + a + "\", \"reason\": \"r\"}");
         assertThat(itself.statusCode()).isEqualTo(409);
-        HttpResponse<String> nothingToUndo = post("/api/v1/admin/customers/" + a + "/unmerge", "{\"by\": \"alice\", \"reason\": \"r\"}");
+        HttpResponse<String> nothingToUndo = post(admin, "/api/v1/admin/customers/" + a + "/unmerge", "{\"reason\": \"r\"}");
         assertThat(nothingToUndo.statusCode()).isEqualTo(404);
     }
 
-    private HttpResponse<String> post(String path, String json) {
+    private static HttpResponse<String> post(Http http, String path, String json) {
         return http.post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 }

@@ -1,5 +1,6 @@
 package org.casebridge.ops;
 
+import org.casebridge.support.TestInfrastructure;
 import org.casebridge.support.BridgeContext;
 import org.casebridge.support.Http;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,7 @@ class AdminSecurityTests {
                 .hasMessageContaining("casebridge.admin.password");
         ServerProperties loopback = new ServerProperties();
         loopback.setAddress(InetAddress.getLoopbackAddress());
+        properties.setDataDir(TestInfrastructure.tempDir("admin-password"));
         assertThat(new SecurityConfiguration().administrators(properties, loopback)).isNotNull();
     }
 

@@ -11,6 +11,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
+import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -60,8 +61,8 @@ class DeadLetterReplayTests extends BridgeTest {
         camel.getRouteController().stopRoute("test-replay-consumer");
         camel.removeRoute("test-replay-consumer");
 
-        Http http = new Http(port);
-        HttpResponse<String> first = http.post("/api/v1/admin/dlq/" + QUEUE + "/replay?limit=2", null, new byte[0], Map.of());
+        Http http = new Http(port).as(TestInfrastructure.OPERATOR_USER, TestInfrastructure.USER_PASSWORD);
+        HttpResponse<String> first = http.post("/api/v1/admin/dlq/" + QUEUE + "/replay?limit=2", "application/json", new byte[0], Map.of());
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         JsonNode result = mapper.readTree(first.body());
         assertThat(result.get("queue").asText()).isEqualTo(QUEUE);
@@ -69,9 +70,9 @@ class DeadLetterReplayTests extends BridgeTest {
         assertThat(result.get("remaining").asInt()).isEqualTo(1);
 
         HttpResponse<String> selected = http.post("/api/v1/admin/dlq/" + QUEUE + "/replay?selector="
-                + java.net.URLEncoder.encode("CasebridgeCaseId = 'CB-NOTHERE'", java.nio.charset.StandardCharsets.UTF_8), null, new byte[0], Map.of());
+                + java.net.URLEncoder.encode("CasebridgeCaseId = 'CB-NOTHERE'", java.nio.charset.StandardCharsets.UTF_8), "application/json", new byte[0], Map.of());
         assertThat(mapper.readTree(selected.body()).get("moved").asInt()).isZero();
-        HttpResponse<String> rest = http.post("/api/v1/admin/dlq/" + QUEUE + "/replay", null, new byte[0], Map.of());
+        HttpResponse<String> rest = http.post("/api/v1/admin/dlq/" + QUEUE + "/replay", "application/json", new byte[0], Map.of());
         assertThat(mapper.readTree(rest.body()).get("moved").asInt()).isEqualTo(1);
 
         List<Message> replayed = probe.receive(QUEUE, null, 5000);
@@ -92,17 +93,17 @@ class DeadLetterReplayTests extends BridgeTest {
 
     @Test
     void unknownQueueIsNotFoundAndADeadLetterQueueNameIsRefused() throws Exception {
-        Http http = new Http(port);
-        HttpResponse<String> unknown = http.post("/api/v1/admin/dlq/casebridge.no.such.queue/replay", null, new byte[0], Map.of());
+        Http http = new Http(port).as(TestInfrastructure.OPERATOR_USER, TestInfrastructure.USER_PASSWORD);
+        HttpResponse<String> unknown = http.post("/api/v1/admin/dlq/casebridge.no.such.queue/replay", "application/json", new byte[0], Map.of());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(mapper.readTree(unknown.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:queue-not-found");
 
-        HttpResponse<String> dlq = http.post("/api/v1/admin/dlq/casebridge.replies.dlq/replay", null, new byte[0], Map.of());
+        HttpResponse<String> dlq = http.post("/api/v1/admin/dlq/casebridge.replies.dlq/replay", "application/json", new byte[0], Map.of());
         assertThat(dlq.statusCode()).isEqualTo(400);
         assertThat(mapper.readTree(dlq.body()).get("detail").asText()).contains("casebridge.replies");
 
-        HttpResponse<String> limit = http.post("/api/v1/admin/dlq/casebridge.replies/replay?limit=0", null, new byte[0], Map.of());
+        HttpResponse<String> limit = http.post("/api/v1/admin/dlq/casebridge.replies/replay?limit=0", "application/json", new byte[0], Map.of());
         assertThat(limit.statusCode()).isEqualTo(400);
         assertThat(mapper.readTree(limit.body()).get("type").asText()).isEqualTo("urn:casebridge:problem:invalid-limit");
     }

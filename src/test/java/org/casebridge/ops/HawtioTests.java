@@ -2,6 +2,7 @@ package org.casebridge.ops;
 
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.Http;
+import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,14 +24,14 @@ class HawtioTests extends BridgeTest {
 
     @Test
     void hawtioConsoleAnswers() {
-        HttpResponse<String> response = new Http(port).get("/actuator/hawtio/", Map.of());
+        HttpResponse<String> response = new Http(port).asAdmin().get("/actuator/hawtio/", Map.of());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).containsIgnoringCase("hawtio");
     }
 
     @Test
     void jolokiaListsTheCamelRoutes() {
-        HttpResponse<String> response = new Http(port).get("/actuator/jolokia/search/org.apache.camel:type=routes,*", Map.of());
+        HttpResponse<String> response = new Http(port).asAdmin().get("/actuator/jolokia/search/org.apache.camel:type=routes,*", Map.of());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body())
                 .contains("context=" + camelName)
@@ -41,7 +42,7 @@ class HawtioTests extends BridgeTest {
 
     @Test
     void jolokiaShowsTheBroker() {
-        HttpResponse<String> response = new Http(port).get(
+        HttpResponse<String> response = new Http(port).as(TestInfrastructure.VIEWER_USER, TestInfrastructure.USER_PASSWORD).get(
                 "/actuator/jolokia/read/org.apache.activemq:type=Broker,brokerName=" + brokerName + "/BrokerName", Map.of());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"value\":\"" + brokerName + "\"");

@@ -111,7 +111,8 @@ public final class ReplyFixtures {
 
     /** Writes a reply to casebridge.replies as a back-office system would, and returns the JMS message id. */
     static String sendToQueue(String brokerUrl, String json, String caseId) throws Exception {
-        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(org.casebridge.support.TestInfrastructure.BACKOFFICE_USER,
+                org.casebridge.support.TestInfrastructure.BACKOFFICE_PASSWORD, brokerUrl).createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createQueue("casebridge.replies"));
             TextMessage message = session.createTextMessage(json);

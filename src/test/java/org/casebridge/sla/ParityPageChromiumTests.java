@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.support.BridgeTest;
 import org.casebridge.support.Http;
+import org.casebridge.support.TestInfrastructure;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -62,7 +63,9 @@ class ParityPageChromiumTests extends BridgeTest {
         // ten days ago: outside this week and today
         seed("whatsapp", Duration.ofDays(2), Duration.ofHours(4), Duration.ofDays(10));
 
-        Document page = Jsoup.parse(render("http://127.0.0.1:" + port + "/parity"));
+        // the page and its figures need a viewer's login; Chromium keeps the one in the URL for the page's fetch
+        Document page = Jsoup.parse(render("http://" + TestInfrastructure.VIEWER_USER + ":" + TestInfrastructure.USER_PASSWORD
+                + "@127.0.0.1:" + port + "/parity"));
 
         assertThat(page.body().attr("data-state")).as(page.select("#error").text()).isEqualTo("ready");
         Element whatsapp = page.selectFirst("#figures tr[data-channel=whatsapp]");
@@ -81,7 +84,7 @@ class ParityPageChromiumTests extends BridgeTest {
         // the chart has a today and a week bar per channel
         assertThat(page.select("#chart rect[data-channel=whatsapp]")).hasSize(2);
         // the parity ratio shown is the one the bridge computed
-        JsonNode report = mapper.readTree(new Http(port).get("/api/v1/admin/parity", Map.of()).body());
+        JsonNode report = mapper.readTree(new Http(port).asAdmin().get("/api/v1/admin/parity", Map.of()).body());
         JsonNode ratio = report.at("/parity/ratio");
         assertThat(page.selectFirst("#parity-ratio").text()).isEqualTo(ratio.isNull() ? "–" : String.format(java.util.Locale.ROOT, "%.2f", ratio.asDouble()));
     }

@@ -153,6 +153,8 @@ class SlaRestartTests {
         properties.put("casebridge.data-dir", dataDir.toString());
         properties.put("casebridge.broker.embedded-bind", "tcp://127.0.0.1:" + brokerPort);
         properties.put("casebridge.broker.embedded-name", "casebridge-sla-restart-" + brokerPort);
+        properties.put("casebridge.broker.username", TestInfrastructure.BROKER_USER);
+        properties.put("casebridge.broker.password", TestInfrastructure.BROKER_PASSWORD);
         properties.put("camel.main.name", "casebridge-sla-restart-" + UUID.randomUUID());
         properties.put("casebridge.email.sandbox.smtp-port", smtp);
         properties.put("casebridge.email.sandbox.imap-port", imap);

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Reads queues of the embedded broker over TCP, as a back-office consumer would. */
+/** Reads queues of the embedded broker over TCP, logged in as the bridge's own user (see {@link TestInfrastructure}). */
 public final class BrokerProbe {
 
     private final String url;
@@ -36,7 +36,7 @@ public final class BrokerProbe {
 
     /** Receives (and removes) up to all messages matching {@code selector}, waiting up to {@code timeoutMs} for the first. */
     public List<Message> receive(String queue, String selector, long timeoutMs) throws JMSException {
-        try (Connection connection = new ActiveMQConnectionFactory(url).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(TestInfrastructure.BROKER_USER, TestInfrastructure.BROKER_PASSWORD, url).createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(session.createQueue(queue), selector);
@@ -52,7 +52,7 @@ public final class BrokerProbe {
 
     /** Counts the messages on {@code queue} matching {@code selector} without consuming them. */
     public int count(String queue, String selector) throws JMSException {
-        try (Connection connection = new ActiveMQConnectionFactory(url).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(TestInfrastructure.BROKER_USER, TestInfrastructure.BROKER_PASSWORD, url).createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Queue destination = session.createQueue(queue);

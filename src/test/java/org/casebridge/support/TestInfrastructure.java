@@ -19,6 +19,25 @@ public final class TestInfrastructure {
     private TestInfrastructure() {
     }
 
+    /** The bridge's own broker login in test contexts (every right). */
+    public static final String BROKER_USER = "casebridge";
+    public static final String BROKER_PASSWORD = "test-broker-password";
+    /** A back-office login of the test broker: may write replies and updates, read new cases and deliveries. */
+    public static final String BACKOFFICE_USER = "backoffice";
+    public static final String BACKOFFICE_PASSWORD = "test-backoffice-password";
+
+    /** The administrator of test contexts (role admin), and further users with one role each. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String VIEWER_USER = "viewer";
+    public static final String OPERATOR_USER = "operator";
+    /** Two more administrators, for audit trails that must name who acted. */
+    public static final String ALICE = "alice";
+    public static final String BOB = "bob";
+    /** The password of every further test user. */
+    public static final String USER_PASSWORD = "test-user-password";
+
+
     /**
      * Registers the isolating properties; {@code name} labels the folder and JMX names. Returns the sandbox ports. A
      * {@link BridgeContext} does this itself: this is for contexts built another way.
@@ -48,6 +67,25 @@ public final class TestInfrastructure {
         // tests read casebridge.cases.new themselves: the bridge's own delivery to back-office targets would take the
         // messages first (the delivery tests switch it on again with their own properties)
         properties.put("casebridge.backoffice.enabled", false);
+        properties.put("casebridge.broker.username", BROKER_USER);
+        properties.put("casebridge.broker.password", BROKER_PASSWORD);
+        properties.put("casebridge.broker.users[0].username", BACKOFFICE_USER);
+        properties.put("casebridge.broker.users[0].password", BACKOFFICE_PASSWORD);
+        // the whole list is replaced by these properties, roles included
+        properties.put("casebridge.broker.users[0].roles[0]", "producer");
+        properties.put("casebridge.broker.users[0].roles[1]", "consumer");
+        properties.put("casebridge.admin.username", ADMIN_USER);
+        // {noop}: the test users need no bcrypt round on every request
+        properties.put("casebridge.admin.password", "{noop}" + ADMIN_PASSWORD);
+        String[][] users = {{VIEWER_USER, "viewer"}, {OPERATOR_USER, "operator"}, {ALICE, "admin"}, {BOB, "admin"}};
+        for (int i = 0; i < users.length; i++) {
+            String[] user = users[i];
+            properties.put("casebridge.admin.users[" + i + "].username", user[0]);
+            properties.put("casebridge.admin.users[" + i + "].password", "{noop}" + USER_PASSWORD);
+            properties.put("casebridge.admin.users[" + i + "].role", user[1]);
+        }
+        // the platforms' stubs run on 127.0.0.1, which the media fetch policy refuses unless named explicitly
+        properties.put("casebridge.chat.media-internal-hosts", "127.0.0.1,localhost"); // WireMock's baseUrl() says localhost
         return properties;
     }
 

@@ -24,6 +24,21 @@ public class ChatProperties {
     /** Send the customer an automatic acknowledgement with the case reference when their message opens a case. */
     private boolean acknowledge = true;
 
+    /**
+     * Hosts media may be fetched from, per platform (wire name: whatsapp, messenger, ...); {@code *.example.com}
+     * matches every subdomain. Every hop of a redirect is checked.
+     */
+    private java.util.Map<String, java.util.List<String>> mediaHosts = new java.util.LinkedHashMap<>();
+    /**
+     * Hosts allowed for every platform although they are not on its list and resolve to loopback or private
+     * addresses: empty in production; tests name their stub (127.0.0.1), a site may name its own media proxy.
+     */
+    private java.util.List<String> mediaInternalHosts = new java.util.ArrayList<>();
+
+    public java.util.Map<String, java.util.List<String>> getMediaHosts() { return mediaHosts; }
+    public void setMediaHosts(java.util.Map<String, java.util.List<String>> mediaHosts) { this.mediaHosts = mediaHosts; }
+    public java.util.List<String> getMediaInternalHosts() { return mediaInternalHosts; }
+    public void setMediaInternalHosts(java.util.List<String> mediaInternalHosts) { this.mediaInternalHosts = mediaInternalHosts; }
     public DataSize getMaxWebhookSize() { return maxWebhookSize; }
     public void setMaxWebhookSize(DataSize maxWebhookSize) { this.maxWebhookSize = maxWebhookSize; }
     public DataSize getMaxMediaSize() { return maxMediaSize; }

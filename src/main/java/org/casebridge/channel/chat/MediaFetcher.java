@@ -1,5 +1,6 @@
 package org.casebridge.channel.chat;
 
+import org.casebridge.cases.Channel;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -14,16 +15,19 @@ import java.util.Map;
 /**
  * Fetches media from a platform's servers for the platforms' {@link ChatPlatform#download} methods: bounded in time
  * (the platform waits for our webhook answer meanwhile) and in size (read with a cap, never trusting a declared
- * length), following redirects because media URLs usually redirect to a CDN (without the platform's credentials).
+ * length), following redirects because media URLs usually redirect to a CDN (without the platform's credentials),
+ * and only from the platform's own hosts, never from an internal address ({@link MediaFetchPolicy}, every hop).
  */
 @Component
 public class MediaFetcher {
 
     private final ChatProperties properties;
     private final HttpClient client;
+    private final MediaFetchPolicy policy;
 
     public MediaFetcher(ChatProperties properties) {
         this.properties = properties;
+        this.policy = new MediaFetchPolicy(properties);
         this.client = HttpClient.newBuilder()
                 .connectTimeout(properties.getMediaTimeout())
                 // redirects are followed here, not by the client: see get()
@@ -31,10 +35,19 @@ public class MediaFetcher {
                 .build();
     }
 
-    /** The body of {@code GET url} with {@code headers} (e.g. a bearer token), as bytes with the response's content type. */
-    public ChatPlatform.MediaContent get(String url, Map<String, String> headers, String filename) {
+    /**
+     * The body of {@code GET url} with {@code headers} (e.g. a bearer token), as bytes with the response's content
+     * type, if {@code channel} may fetch from there (else {@link MediaRefusedException}).
+     */
+    public ChatPlatform.MediaContent get(Channel channel, String url, Map<String, String> headers, String filename) {
+        URI uri;
         try {
-            HttpResponse<InputStream> response = follow(URI.create(url), headers);
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new MediaRefusedException("its URL is not a valid URL");
+        }
+        try {
+            HttpResponse<InputStream> response = follow(channel, uri, headers);
             try (InputStream body = response.body()) {
                 int status = response.statusCode();
                 if (status / 100 == 4 && status != 408 && status != 429) {
@@ -65,10 +78,11 @@ public class MediaFetcher {
      * were given for: media URLs redirect to a CDN with a signed URL, which must not see the platform's token (and
      * refuses a second authorisation). Java 17's client would forward them, so redirects are followed here.
      */
-    private HttpResponse<InputStream> follow(URI uri, Map<String, String> headers) throws IOException, InterruptedException {
+    private HttpResponse<InputStream> follow(Channel channel, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
         URI origin = uri;
         URI current = uri;
         for (int hop = 0; ; hop++) {
+            policy.check(channel, current);
             HttpRequest.Builder request = HttpRequest.newBuilder(current).timeout(properties.getMediaTimeout()).GET();
             if (sameOrigin(origin, current)) {
                 headers.forEach(request::header);

@@ -52,6 +52,6 @@ public class InstagramPlatform implements ChatPlatform {
     @Override
     public MediaContent download(ChatMessage.MediaRef ref) {
         // lookaside CDN links, signed in their query string: no token needed
-        return media.get(ref.url(), Map.of(), ref.filename());
+        return media.get(Channel.INSTAGRAM, ref.url(), Map.of(), ref.filename());
     }
 }

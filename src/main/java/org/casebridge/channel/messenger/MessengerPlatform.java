@@ -49,6 +49,6 @@ public class MessengerPlatform implements ChatPlatform {
     @Override
     public MediaContent download(ChatMessage.MediaRef ref) {
         // attachment links are signed CDN URLs: no token needed (and none should leave the bridge with them)
-        return media.get(ref.url(), Map.of(), ref.filename());
+        return media.get(Channel.MESSENGER, ref.url(), Map.of(), ref.filename());
     }
 }

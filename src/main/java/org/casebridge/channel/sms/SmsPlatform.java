@@ -237,7 +237,7 @@ public class SmsPlatform implements ChatPlatform {
         if (!properties.getAccountSid().isEmpty() && !properties.getAuthToken().isEmpty()) {
             headers.put("Authorization", basicAuth(properties.getAccountSid(), properties.getAuthToken()));
         }
-        return media.get(ref.url(), headers, ref.filename());
+        return media.get(Channel.SMS, ref.url(), headers, ref.filename());
     }
 
     /**

@@ -234,7 +234,7 @@ public class TelegramPlatform implements ChatPlatform {
     public MediaContent download(ChatMessage.MediaRef ref) {
         String base = properties.getApiBaseUrl().replaceAll("/+$", "");
         String token = properties.getBotToken();
-        MediaContent answer = media.get(base + "/bot" + token + "/getFile?file_id=" + URLEncoder.encode(ref.platformId(), StandardCharsets.UTF_8),
+        MediaContent answer = media.get(Channel.TELEGRAM, base + "/bot" + token + "/getFile?file_id=" + URLEncoder.encode(ref.platformId(), StandardCharsets.UTF_8),
                 Map.of(), null);
         JsonNode file;
         try {
@@ -247,7 +247,7 @@ public class TelegramPlatform implements ChatPlatform {
             throw new MediaFetcher.MediaUnavailableException("Telegram getFile gave no file_path for " + ref.platformId());
         }
         String filename = ref.filename() != null ? ref.filename() : path.substring(path.lastIndexOf('/') + 1);
-        MediaContent content = media.get(base + "/file/bot" + token + "/" + path, Map.of(), filename);
+        MediaContent content = media.get(Channel.TELEGRAM, base + "/file/bot" + token + "/" + path, Map.of(), filename);
         // Telegram serves files as octet-stream: the type the update announced says more
         String type = content.contentType() == null || content.contentType().startsWith("application/octet-stream") ? ref.contentType() : content.contentType();
         return new MediaContent(content.bytes(), type, filename);

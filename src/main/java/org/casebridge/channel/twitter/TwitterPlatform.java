@@ -62,6 +62,11 @@ public class TwitterPlatform implements ChatPlatform {
         return new TwitterPlatform(new TwitterProperties(), null);
     }
 
+    /** Longest crc_token answered; X's tokens are a few dozen characters. */
+    static final int MAX_CRC_TOKEN_LENGTH = 256;
+    /** Base64 and base64url characters only: no brace, quote or colon, so no JSON body can be signed through the CRC. */
+    private static final java.util.regex.Pattern CRC_TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_+/=-]{1," + MAX_CRC_TOKEN_LENGTH + "}");
+
     @Override
     public Channel channel() {
         return Channel.TWITTER;
@@ -79,6 +84,14 @@ public class TwitterPlatform implements ChatPlatform {
             if (crcToken == null || crcToken.isEmpty()) {
                 throw new RejectedRequestException(400, "missing-crc-token", "Missing crc_token",
                         "A GET to the X webhook is X's challenge-response check and must carry crc_token.");
+            }
+            if (!CRC_TOKEN.matcher(crcToken).matches()) {
+                // the CRC answer is HMAC-SHA256(secret, crc_token), the very signature of a POST whose body is
+                // crc_token: signing arbitrary text would make this endpoint a signing oracle for forged payloads.
+                // X sends a short random token of base64/base64url characters, which can never parse as a payload.
+                throw new RejectedRequestException(400, "invalid-crc-token", "Invalid crc_token",
+                        "crc_token must be a challenge token as X sends it: at most " + MAX_CRC_TOKEN_LENGTH
+                                + " letters, digits, '-', '_', '+', '/' or '='.");
             }
             String token = WebhookSignatures.xCrcResponseToken(secret, crcToken);
             return WebhookHandshake.json("{\"response_token\":\"" + token + "\"}");
@@ -262,7 +275,7 @@ public class TwitterPlatform implements ChatPlatform {
         // DM media (ton.twitter.com) is served only to the account's own token; public tweet media needs none
         Map<String, String> headers = ref.platformId() != null && ref.platformId().startsWith(DM_MEDIA_PREFIX) && token != null && !token.isBlank()
                 ? Map.of("Authorization", "Bearer " + token) : Map.of();
-        return media.get(ref.url(), headers, ref.filename());
+        return media.get(Channel.TWITTER, ref.url(), headers, ref.filename());
     }
 
     private static String stripLink(String body, String link) {

@@ -297,7 +297,7 @@ public class WhatsAppPlatform implements ChatPlatform {
         }
         Map<String, String> auth = Map.of("Authorization", "Bearer " + properties.getAccessToken());
         // the media id resolves to a short-lived URL, which wants the same token
-        MediaContent described = fetcher.get(properties.graphApi() + "/" + encode(media.platformId()), auth, null);
+        MediaContent described = fetcher.get(Channel.WHATSAPP, properties.graphApi() + "/" + encode(media.platformId()), auth, null);
         JsonNode info;
         try {
             info = JSON.readTree(described.bytes());
@@ -312,7 +312,7 @@ public class WhatsAppPlatform implements ChatPlatform {
         if (size > chat.getMaxMediaSize().toBytes()) {
             throw new MediaFetcher.MediaTooLargeException("WhatsApp media " + media.platformId() + " is " + size + " bytes");
         }
-        MediaContent content = fetcher.get(url, auth, media.filename());
+        MediaContent content = fetcher.get(Channel.WHATSAPP, url, auth, media.filename());
         String type = media.contentType() != null ? media.contentType() : info.path("mime_type").asText(content.contentType());
         return new MediaContent(content.bytes(), type, media.filename());
     }

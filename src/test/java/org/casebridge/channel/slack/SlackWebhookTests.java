@@ -288,7 +288,8 @@ class SlackWebhookTests {
     }
 
     private void sendToQueue(String body, String caseId) throws Exception {
-        try (Connection connection = new ActiveMQConnectionFactory(new BrokerProbe(broker).url()).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(TestInfrastructure.BROKER_USER, TestInfrastructure.BROKER_PASSWORD,
+                new BrokerProbe(broker).url()).createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer sender = session.createProducer(session.createQueue("casebridge.staff.notifications"));
             TextMessage message = session.createTextMessage(body);

@@ -142,6 +142,34 @@ class TwitterWebhookTests {
     }
 
     @Test
+    void aPayloadSignedThroughTheCrcEndpointIsRefused() throws Exception {
+        // the attack of issue 13: ask the CRC endpoint to "answer" a fabricated DM, then post it with that answer
+        String dm = id();
+        String forged = fixture("dm-text.json", Map.of("1582838223385698308", dm));
+        HttpResponse<String> crc = http.get("/webhooks/twitter?crc_token="
+                + java.net.URLEncoder.encode(forged, StandardCharsets.UTF_8), Map.of());
+        assertThat(crc.statusCode()).isEqualTo(400);
+        assertThat(crc.body()).contains("invalid-crc-token").doesNotContain("response_token");
+
+        // the attacker posts the DM with whatever the CRC answered: there is no token to sign it with
+        String returned = crc.body().contains("response_token") ? mapper.readTree(crc.body()).get("response_token").asText() : "sha256=";
+        HttpResponse<String> post = http.post("/webhooks/twitter", "application/json", forged.getBytes(StandardCharsets.UTF_8),
+                Map.of("X-Twitter-Webhooks-Signature", returned));
+        assertThat(post.statusCode()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("select count(*) from cb_message where external_id = ?", Integer.class, dm)).isZero();
+    }
+
+    @Test
+    void crcTokensThatAreNotXsChallengesAreRefused() throws Exception {
+        for (String token : List.of("%7B%22for_user_id%22%3A%221%22%7D", "a%20b", "x".repeat(257), "%22abc%22")) {
+            HttpResponse<String> response = http.get("/webhooks/twitter?crc_token=" + token, Map.of());
+            assertThat(response.statusCode()).as(token).isEqualTo(400);
+            assertThat(response.body()).as(token).contains("invalid-crc-token");
+        }
+        assertThat(http.get("/webhooks/twitter?crc_token=NDY3NjkxOTYyNjA3NzQ2Njg1Mw_-%2B%2F%3D", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void signedDirectMessageBecomesASchemaValidCaseAndIsAcknowledgedByDm() throws Exception {
         String sender = id();
         String dm = id();
