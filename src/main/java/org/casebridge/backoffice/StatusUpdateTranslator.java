@@ -10,7 +10,7 @@ import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.cases.MessageKind;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;

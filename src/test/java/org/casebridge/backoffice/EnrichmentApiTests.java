@@ -8,6 +8,7 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.casebridge.cases.CaseSchema;
+import org.casebridge.customers.IdentityStore;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.casebridge.support.TestInfrastructure;

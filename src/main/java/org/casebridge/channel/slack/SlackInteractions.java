@@ -13,7 +13,7 @@ import org.casebridge.channel.chat.ChatProperties;
 import org.casebridge.channel.chat.WebhookEventLog;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;

@@ -12,8 +12,8 @@ import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
-import org.casebridge.ops.Problem;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.Problem;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
