@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.casebridge.shared.JdbcValues.truncate;
+
 /**
  * Translator from a back-office {@link StatusUpdate} to a reply on {@code casebridge.replies} of kind
  * {@code status-update}, so it reaches the customer on the case's channel exactly like a human answer.
@@ -107,9 +109,5 @@ public class StatusUpdateTranslator {
                 ? "status-update|" + system + "|id|" + update.updateId().strip()
                 : "status-update|" + system + "|" + caseId + "|" + update.reference() + "|" + update.text().strip();
         return "msg-" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String truncate(String value, int max) {
-        return value.length() <= max ? value : value.substring(0, max);
     }
 }

@@ -1,5 +1,7 @@
 package org.casebridge.shared;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +32,12 @@ public final class JdbcValues {
             return i;
         }
         return null;
+    }
+
+    /** Column {@code column} of the current row, a {@code timestamp with time zone}, as an instant; null stays null. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     /** {@code value} cut to {@code max} characters, for a column of that width; null stays null. */

@@ -19,8 +19,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
+
+import static org.casebridge.shared.JdbcValues.instant;
+import static org.casebridge.shared.JdbcValues.utc;
 
 /**
  * The SLA clocks of every case, in {@code cb_case} so every instance sees the same: the first-response clock starts
@@ -193,15 +195,6 @@ public class SlaClocks {
                 instant(rs, "first_response_due"), instant(rs, "first_response_warn_at"), instant(rs, "first_response_at"),
                 instant(rs, "next_response_started_at"), instant(rs, "next_response_due"), instant(rs, "next_response_warn_at"),
                 instant(rs, "paused_at"), rs.getInt("chase_count"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -37,6 +37,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.casebridge.shared.JdbcValues.truncate;
+
 /**
  * The staff side of Slack, for {@code routes/slack-webhook-to-staff-actions.yaml}: checks Slack's v0 signature,
  * answers the {@code url_verification} handshake, and records what staff did through the app: Events API events,
@@ -312,9 +314,5 @@ public class SlackInteractions {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }
