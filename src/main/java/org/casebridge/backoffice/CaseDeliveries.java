@@ -8,7 +8,7 @@ import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseEnvelope;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Priority;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;

@@ -18,6 +18,8 @@ import org.casebridge.cases.Enrichment;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.cases.Recipients;
 import org.casebridge.cases.Trust;
+import org.casebridge.customers.CustomerCases;
+import org.casebridge.customers.IdentityStore;
 import org.casebridge.ops.CasebridgeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Reply-To counts only within its own domain; {@code trust.reason} says so.
  * <p>
  * A new case whose customer already has an open case (on any channel, through any link) names it in
- * {@code thread.possiblyRelatedTo}; it never joins it here (see {@link IdentityStore#mayJoin}).
+ * {@code thread.possiblyRelatedTo}; it never joins it here (see {@link org.casebridge.customers.JoiningRule#mayJoin}).
  */
 @Component("caseEnricher")
 public class CaseEnricher {
@@ -66,6 +68,7 @@ public class CaseEnricher {
     private final HousingLookup lookup;
     private final EnrichmentCache cache;
     private final IdentityStore identities;
+    private final CustomerCases customerCases;
     private final boolean recordSenders;
     private final boolean relateOpenCases;
     private final String phoneRegion;
@@ -75,13 +78,14 @@ public class CaseEnricher {
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
 
     public CaseEnricher(EnrichmentProperties properties, ObjectProvider<HousingLookup> lookup, EnrichmentCache cache,
-                        IdentityStore identities, CasebridgeProperties casebridge, ObjectProvider<MeterRegistry> meters,
+                        IdentityStore identities, CustomerCases customerCases, CasebridgeProperties casebridge, ObjectProvider<MeterRegistry> meters,
                         @Value("${casebridge.identity.record-senders:true}") boolean recordSenders,
                         @Value("${casebridge.identity.relate-open-cases:true}") boolean relateOpenCases) {
         this.properties = properties;
         this.lookup = properties.isEnabled() ? lookup.getIfAvailable() : null;
         this.cache = cache;
         this.identities = identities;
+        this.customerCases = customerCases;
         this.recordSenders = recordSenders;
         this.relateOpenCases = relateOpenCases;
         this.phoneRegion = casebridge.getApi().getDefaultPhoneRegion();
@@ -337,7 +341,7 @@ public class CaseEnricher {
 
     private Optional<String> openCaseOf(String customerId, String caseId) {
         try {
-            return identities.openCasesOf(customerId, 2).stream().filter(id -> !id.equals(caseId)).findFirst();
+            return customerCases.openCasesOf(customerId, 2).stream().filter(id -> !id.equals(caseId)).findFirst();
         } catch (RuntimeException e) {
             LOG.warn("Cannot look for open cases of {}: {}", customerId, e.toString());
             return Optional.empty();

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.customers.CustomerCases;
+import org.casebridge.customers.CustomerMerges;
+import org.casebridge.customers.IdentityStore;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -25,10 +28,14 @@ public class CustomerAdmin {
     private static final int MAX_TEXT = 2000;
 
     private final IdentityStore identities;
+    private final CustomerMerges merges;
+    private final CustomerCases cases;
     private final ObjectMapper mapper;
 
-    public CustomerAdmin(IdentityStore identities, ObjectMapper mapper) {
+    public CustomerAdmin(IdentityStore identities, CustomerMerges merges, CustomerCases cases, ObjectMapper mapper) {
         this.identities = identities;
+        this.merges = merges;
+        this.cases = cases;
         this.mapper = mapper;
     }
 
@@ -45,8 +52,8 @@ public class CustomerAdmin {
         view.put("flags", customer.flags());
         view.put("mergedInto", customer.mergedInto());
         view.put("identities", customer.identities());
-        view.put("openCases", customer.mergedInto() == null ? identities.openCasesOf(id) : java.util.List.of());
-        view.put("merges", identities.mergesOf(id));
+        view.put("openCases", customer.mergedInto() == null ? cases.openCasesOf(id) : java.util.List.of());
+        view.put("merges", merges.mergesOf(id));
         exchange.getMessage().setBody(view);
     }
 
@@ -60,7 +67,7 @@ public class CustomerAdmin {
         String source = text(request, "from", true);
         String actor = actor(exchange, request);
         String reason = text(request, "reason", true);
-        exchange.getMessage().setBody(run(() -> identities.merge(target, source.toUpperCase(java.util.Locale.ROOT), actor, reason)));
+        exchange.getMessage().setBody(run(() -> merges.merge(target, source.toUpperCase(java.util.Locale.ROOT), actor, reason)));
     }
 
     /**
@@ -73,13 +80,13 @@ public class CustomerAdmin {
         String actor = actor(exchange, request);
         String reason = text(request, "reason", true);
         String mergeId = Optional.ofNullable(text(request, "mergeId", false))
-                .or(() -> identities.latestMergeInto(target))
+                .or(() -> merges.latestMergeInto(target))
                 .orElseThrow(() -> new RejectedRequestException(404, "merge-not-found", "No merge to undo",
                         "No merge into customer '" + target + "' is left to undo."));
-        IdentityStore.Merge merge = identities.merge(mergeId).filter(m -> m.targetCustomerId().equals(target))
+        CustomerMerges.Merge merge = merges.merge(mergeId).filter(m -> m.targetCustomerId().equals(target))
                 .orElseThrow(() -> new RejectedRequestException(404, "merge-not-found", "Merge not found",
                         "No merge '" + mergeId + "' into customer '" + target + "'."));
-        exchange.getMessage().setBody(run(() -> identities.unmerge(merge.mergeId(), actor, reason)));
+        exchange.getMessage().setBody(run(() -> merges.unmerge(merge.mergeId(), actor, reason)));
     }
 
     private static <T> T run(java.util.function.Supplier<T> action) {

@@ -11,8 +11,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
+
+import static org.casebridge.shared.JdbcValues.utc;
 
 /**
  * The housing system's answers, in the database until they expire, so every instance shares them (one lookup per
@@ -82,10 +83,6 @@ public class EnrichmentCache {
         } catch (JsonProcessingException e) {
             return null; // an unreadable entry counts as absent: it is looked up again
         }
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private static Instant instant(Object value) {

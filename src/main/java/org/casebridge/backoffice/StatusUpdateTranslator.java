@@ -10,7 +10,7 @@ import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.cases.MessageKind;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+
+import static org.casebridge.shared.JdbcValues.truncate;
 
 /**
  * Translator from a back-office {@link StatusUpdate} to a reply on {@code casebridge.replies} of kind
@@ -107,9 +109,5 @@ public class StatusUpdateTranslator {
                 ? "status-update|" + system + "|id|" + update.updateId().strip()
                 : "status-update|" + system + "|" + caseId + "|" + update.reference() + "|" + update.text().strip();
         return "msg-" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String truncate(String value, int max) {
-        return value.length() <= max ? value : value.substring(0, max);
     }
 }

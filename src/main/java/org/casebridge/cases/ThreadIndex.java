@@ -7,9 +7,15 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+
+import static org.casebridge.shared.JdbcValues.instant;
 
 /**
  * What threading looks up, in the database so every instance sees the same: the message references (Message-IDs,
@@ -88,6 +94,43 @@ public class ThreadIndex {
         Integer found = jdbc.queryForObject("select count(*) from cb_case_participant where case_id = ? and channel = ? and address = ?",
                 Integer.class, caseId, channel.wireName(), normalised);
         return found != null && found > 0;
+    }
+
+    /** Who took part in a case: an address on a channel, as threading stores it. */
+    public record Participant(Channel channel, String address) {
+    }
+
+    /** The participants of case {@code caseId}. */
+    public List<Participant> participantsOf(String caseId) {
+        return jdbc.query("select channel, address from cb_case_participant where case_id = ?",
+                (rs, i) -> new Participant(Channel.fromWire(rs.getString("channel")), rs.getString("address")), caseId);
+    }
+
+    /**
+     * The {@code window} newest cases {@code address} took part in, newest first: as an email address ({@code kind}
+     * {@code email}: the email and web form channels), a phone number ({@code phone}: every other channel) or a
+     * platform id (the channel whose wire name {@code kind} is). It reads only the newest participations (index
+     * {@code (address, created_at)}): an address with thousands of cases costs what any other does.
+     */
+    public List<String> newestCasesOf(String kind, String address, int window) {
+        String sql = "select p.case_id from cb_case_participant p where p.address = ? and ";
+        String newest = " order by p.created_at desc limit " + window;
+        return switch (kind) {
+            case "email" -> jdbc.queryForList(sql + "p.channel in ('email', 'webform')" + newest, String.class, address);
+            case "phone" -> jdbc.queryForList(sql + "p.channel not in ('email', 'webform')" + newest, String.class, address);
+            default -> jdbc.queryForList(sql + "p.channel = ?" + newest, String.class, address, kind);
+        };
+    }
+
+    /** Those of {@code caseIds} that are open, most recently active first. */
+    public List<String> openCasesByActivity(Collection<String> caseIds) {
+        if (caseIds.isEmpty()) {
+            return List.of();
+        }
+        List<Map<String, Object>> found = new ArrayList<>(jdbc.queryForList("select case_id, updated_at from cb_case where status = 'open'"
+                + " and case_id in (" + String.join(", ", Collections.nCopies(caseIds.size(), "?")) + ")", caseIds.toArray()));
+        found.sort((a, b) -> instant(b.get("updated_at")).compareTo(instant(a.get("updated_at"))));
+        return found.stream().map(row -> (String) row.get("case_id")).distinct().toList();
     }
 
     /** Remembers that {@code ref} belongs to the case (idempotent). */

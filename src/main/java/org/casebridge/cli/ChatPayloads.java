@@ -14,7 +14,7 @@ import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.sms.SmsPlatform;
 import org.casebridge.channel.whatsapp.WhatsAppPlatform;
 import org.casebridge.cases.Priority;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 
 import java.io.IOException;
 import java.io.PrintStream;

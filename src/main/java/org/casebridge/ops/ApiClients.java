@@ -1,6 +1,6 @@
 package org.casebridge.ops;
 
-import org.casebridge.store.BlobStore;
+import org.casebridge.shared.Hashes;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -71,6 +71,6 @@ public class ApiClients {
     }
 
     private static String hash(String key) {
-        return BlobStore.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
+        return Hashes.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -6,6 +6,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.RejectionStore;
+import org.casebridge.shared.Problem;
+import org.casebridge.shared.RejectedRequestException;
 import org.casebridge.store.RawArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,6 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;

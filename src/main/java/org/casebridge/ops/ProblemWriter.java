@@ -1,5 +1,7 @@
 package org.casebridge.ops;
 
+import org.casebridge.shared.Problem;
+import org.casebridge.shared.RejectedRequestException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

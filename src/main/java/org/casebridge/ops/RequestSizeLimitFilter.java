@@ -1,5 +1,6 @@
 package org.casebridge.ops;
 
+import org.casebridge.shared.RejectedRequestException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package org.casebridge.ops;
 
+import org.casebridge.shared.RejectedRequestException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;

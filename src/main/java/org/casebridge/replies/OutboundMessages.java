@@ -11,13 +11,13 @@ import org.casebridge.cases.CaseSchema;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Direction;
 import org.casebridge.cases.Priority;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.channel.chat.DeliveryReceipts;
-import org.casebridge.ops.RejectedRequestException;
-import org.casebridge.sla.SlaClocks;
+import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -72,11 +72,11 @@ public class OutboundMessages {
     private final ObjectMapper mapper;
     private final CaseSchema schema;
     private final ThreadIndex threads;
-    private final SlaClocks clocks;
+    private final ApplicationEventPublisher events;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     SlaClocks clocks, DeliveryReceipts receipts) {
-        this.clocks = clocks;
+                     ApplicationEventPublisher events, DeliveryReceipts receipts) {
+        this.events = events;
         this.receipts = receipts;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -239,8 +239,8 @@ public class OutboundMessages {
             if (platformId != null && !platformId.isBlank()) {
                 threads.recordRef(platformId, value.caseId(), value.messageId(), Direction.OUTBOUND);
             }
-            // a human reply on any channel stops the SLA clocks; automatic acknowledgements (kind auto-reply) do not
-            clocks.replySent(value, sentAt);
+            // a human reply on any channel stops the SLA clocks (sla listens, in this transaction); acknowledgements do not
+            events.publishEvent(new ReplySent(value, sentAt));
         });
         if (platformId != null && !platformId.isBlank()) {
             // the platform may have reported on the message before its send API answered

@@ -8,7 +8,7 @@ import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.cases.Channel;
 import org.casebridge.ops.ApiClients;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.casebridge.store.BlobStore;
 import org.springframework.stereotype.Component;
 

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.ops.CasebridgeProperties;
-import org.casebridge.ops.Problem.FieldError;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.Problem.FieldError;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

@@ -11,7 +11,7 @@ import org.casebridge.cases.Channel;
 import org.casebridge.cases.Direction;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.cases.Recipients;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadMethod;

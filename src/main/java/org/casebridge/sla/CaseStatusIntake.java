@@ -7,7 +7,7 @@ import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.ops.ApiClients;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package org.casebridge.sla;
 
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Customer;
-import org.casebridge.backoffice.IdentityStore;
+import org.casebridge.customers.JoiningRule;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -21,18 +21,18 @@ import java.util.Locale;
  * <p>
  * A match is not always enough to join: like any threading, a chase joins only when the sender wrote from an address
  * the case was written from on the same channel, from the same email address (email and web form), or through links
- * the housing system verified ({@link IdentityStore#mayJoin}). A phone number typed into a web form, say, never
+ * the housing system verified ({@link JoiningRule#mayJoin}). A phone number typed into a web form, say, never
  * pulls a WhatsApp customer's message into that case: the message opens its own case, related to the other.
  */
 @Component
 public class ChaserDetector {
 
     private final JdbcTemplate jdbc;
-    private final ObjectProvider<IdentityStore> identities;
+    private final ObjectProvider<JoiningRule> joiningRule;
 
-    public ChaserDetector(JdbcTemplate jdbc, ObjectProvider<IdentityStore> identities) {
+    public ChaserDetector(JdbcTemplate jdbc, ObjectProvider<JoiningRule> joiningRule) {
         this.jdbc = jdbc;
-        this.identities = identities;
+        this.joiningRule = joiningRule;
     }
 
     /** Ids of the open cases of this customer that still await their first response, newest first. */
@@ -82,15 +82,15 @@ public class ChaserDetector {
             }
         }
         String address = channel == Channel.EMAIL || channel == Channel.WEBFORM ? email : platformId != null ? platformId : phone;
-        IdentityStore store = identities.getIfAvailable();
+        JoiningRule rule = joiningRule.getIfAvailable();
         if (address == null || channel == null) {
             return false;
         }
-        if (store == null) {
+        if (rule == null) {
             Integer participant = jdbc.queryForObject("select count(*) from cb_case_participant where case_id = ? and channel = ? and address = ?",
                     Integer.class, caseId, channel.wireName(), address);
             return participant != null && participant > 0;
         }
-        return store.mayJoin(caseId, channel, address);
+        return rule.mayJoin(caseId, channel, address);
     }
 }

@@ -7,7 +7,7 @@ import org.apache.camel.Message;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Priority;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 

@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import static org.casebridge.shared.JdbcValues.instant;
+import static org.casebridge.shared.JdbcValues.utc;
+
 /**
  * Actual first-response times, from the shared database: the durations from a case's first message to its first human
  * reply, and whether each met its due time. Figures are reused for {@code casebridge.sla.expected-wait.cache}: they are
@@ -82,7 +85,7 @@ public class ResponseTimes {
         Instant now = clock.instant();
         StringBuilder sql = new StringBuilder("select created_at, first_response_at, first_response_due from cb_case where created_at >= ?"
                 + " and created_at < ? and channel in (");
-        List<Object> args = new ArrayList<>(List.of(SlaClocks.utc(from), SlaClocks.utc(to)));
+        List<Object> args = new ArrayList<>(List.of(utc(from), utc(to)));
         for (Channel channel : channels) {
             sql.append(args.size() > 2 ? ", ?" : "?");
             args.add(channel.wireName());
@@ -93,13 +96,13 @@ public class ResponseTimes {
             args.add(priority.name());
         }
         sql.append(" and (first_response_at is not null or first_response_due < ?)");
-        args.add(SlaClocks.utc(now));
+        args.add(utc(now));
         List<Duration> durations = new ArrayList<>();
         int[] counts = new int[2];
         jdbc.query(sql.toString(), rs -> {
-            Instant created = SlaClocks.instant(rs, "created_at");
-            Instant answered = SlaClocks.instant(rs, "first_response_at");
-            Instant due = SlaClocks.instant(rs, "first_response_due");
+            Instant created = instant(rs, "created_at");
+            Instant answered = instant(rs, "first_response_at");
+            Instant due = instant(rs, "first_response_due");
             if (answered != null) {
                 durations.add(Duration.between(created, answered));
                 counts[due == null || !answered.isAfter(due) ? 0 : 1]++;
@@ -117,8 +120,8 @@ public class ResponseTimes {
             Instant now = clock.instant();
             List<Duration> durations = new ArrayList<>(jdbc.query("select created_at, first_response_at from cb_case"
                             + " where channel = ? and priority = ? and first_response_at >= ? and first_response_at <= ?",
-                    (rs, n) -> Duration.between(SlaClocks.instant(rs, "created_at"), SlaClocks.instant(rs, "first_response_at")),
-                    channel.wireName(), priority.name(), SlaClocks.utc(now.minus(window)), SlaClocks.utc(now)));
+                    (rs, n) -> Duration.between(instant(rs, "created_at"), instant(rs, "first_response_at")),
+                    channel.wireName(), priority.name(), utc(now.minus(window)), utc(now)));
             Collections.sort(durations);
             return new Sample(List.copyOf(durations), 0, 0);
         });

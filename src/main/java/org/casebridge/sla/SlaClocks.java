@@ -1,7 +1,8 @@
 package org.casebridge.sla;
 
 import org.casebridge.cases.Case;
-import org.casebridge.cases.CaseStoreListener;
+import org.casebridge.cases.CaseRecorded;
+import org.casebridge.replies.ReplySent;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Direction;
 import org.casebridge.cases.MessageKind;
@@ -9,6 +10,7 @@ import org.casebridge.cases.Priority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.sql.ResultSet;
@@ -17,8 +19,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
+
+import static org.casebridge.shared.JdbcValues.instant;
+import static org.casebridge.shared.JdbcValues.utc;
 
 /**
  * The SLA clocks of every case, in {@code cb_case} so every instance sees the same: the first-response clock starts
@@ -27,7 +31,7 @@ import java.util.Optional;
  * response raises the priority. Each change happens in the transaction that stores the message or the reply.
  */
 @Component
-public class SlaClocks implements CaseStoreListener {
+public class SlaClocks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlaClocks.class);
 
@@ -51,7 +55,13 @@ public class SlaClocks implements CaseStoreListener {
                 + " from cb_case where case_id = ?", (rs, n) -> read(rs), caseId).stream().findFirst();
     }
 
-    @Override
+    /** Runs in the transaction that stores the message: the clocks change with it or not at all. */
+    @EventListener
+    public void caseRecorded(CaseRecorded event) {
+        inboundStored(event.value(), event.newCase());
+    }
+
+    /** An inbound message was stored; {@code newCase} when it opened its case. */
     public void inboundStored(Case value, boolean newCase) {
         if (value.direction() != Direction.INBOUND) {
             return;
@@ -107,8 +117,15 @@ public class SlaClocks implements CaseStoreListener {
         }
     }
 
+    /** Runs in the transaction that marks the reply sent. */
+    @EventListener
+    public void replySent(ReplySent event) {
+        replySent(event.reply(), event.sentAt());
+    }
+
     /**
-     * A reply went out (called by every channel's sender through {@code OutboundMessages.markSent}): a human reply stops
+     * A reply went out (every channel's sender marks it sent through {@code OutboundMessages.markSent}, which publishes
+     * {@link ReplySent}): a human reply stops
      * the first-response clock (once) and the next-response clock. Automatic acknowledgements stop nothing.
      */
     public void replySent(Case reply, Instant sentAt) {
@@ -178,15 +195,6 @@ public class SlaClocks implements CaseStoreListener {
                 instant(rs, "first_response_due"), instant(rs, "first_response_warn_at"), instant(rs, "first_response_at"),
                 instant(rs, "next_response_started_at"), instant(rs, "next_response_due"), instant(rs, "next_response_warn_at"),
                 instant(rs, "paused_at"), rs.getInt("chase_count"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.casebridge.shared.JdbcValues.utc;
+
 /**
  * The SLA events {@code sla.warning} and {@code sla.breached}, each exactly once per case and clock cycle, whichever
  * of several instances sees it first and across restarts: an event is claimed by inserting its row into
@@ -113,8 +115,8 @@ public class SlaEvents {
 
     private void claim(List<String> claimed, SlaClock slaClock, String type, Instant now, String sql) {
         Object[] args = type.equals(BREACHED)
-                ? new Object[]{SlaClocks.utc(now), slaClock.wireName(), type}
-                : new Object[]{SlaClocks.utc(now), SlaClocks.utc(now), slaClock.wireName(), type};
+                ? new Object[]{utc(now), slaClock.wireName(), type}
+                : new Object[]{utc(now), utc(now), slaClock.wireName(), type};
         List<CaseClockState> due = jdbc.query(sql + " limit " + BATCH, (rs, n) -> SlaClocks.read(rs), args);
         for (CaseClockState state : due) {
             Instant started = slaClock == SlaClock.FIRST_RESPONSE ? state.createdAt() : state.nextResponseStartedAt();
@@ -124,8 +126,8 @@ public class SlaEvents {
             try {
                 jdbc.update("insert into cb_sla_event (event_id, case_id, clock, event_type, clock_started_at, due_at, created_at,"
                                 + " claimed_by, claimed_at, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        eventId, state.caseId(), slaClock.wireName(), type, SlaClocks.utc(started), SlaClocks.utc(dueAt),
-                        SlaClocks.utc(now), instanceId, SlaClocks.utc(now), payload);
+                        eventId, state.caseId(), slaClock.wireName(), type, utc(started), utc(dueAt),
+                        utc(now), instanceId, utc(now), payload);
                 claimed.add(payload);
                 LOG.info("{} for case {} ({} {}, due {})", type, state.caseId(), slaClock.wireName(), state.priority(), dueAt);
             } catch (DuplicateKeyException another) {
@@ -137,11 +139,11 @@ public class SlaEvents {
     /** Unpublished events whose claim is older than the claim timeout: their instance died; publish them from here. */
     private List<String> takeOverAbandoned(Instant now) {
         List<Map<String, Object>> rows = jdbc.queryForList("select event_id, claimed_at, payload from cb_sla_event"
-                + " where published_at is null and claimed_at < ? order by created_at limit " + BATCH, SlaClocks.utc(now.minus(claimTimeout)));
+                + " where published_at is null and claimed_at < ? order by created_at limit " + BATCH, utc(now.minus(claimTimeout)));
         List<String> taken = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             int won = jdbc.update("update cb_sla_event set claimed_by = ?, claimed_at = ? where event_id = ? and published_at is null"
-                    + " and claimed_at < ?", instanceId, SlaClocks.utc(now), row.get("event_id"), SlaClocks.utc(now.minus(claimTimeout)));
+                    + " and claimed_at < ?", instanceId, utc(now), row.get("event_id"), utc(now.minus(claimTimeout)));
             if (won == 1) {
                 LOG.warn("SLA event {} was claimed but not published in time: publishing it from {}", row.get("event_id"), instanceId);
                 taken.add(String.valueOf(row.get("payload")));
@@ -205,6 +207,6 @@ public class SlaEvents {
 
     /** Marks event {@code eventId} published. */
     public void markPublished(String eventId) {
-        jdbc.update("update cb_sla_event set published_at = ? where event_id = ?", SlaClocks.utc(clock.instant()), eventId);
+        jdbc.update("update cb_sla_event set published_at = ? where event_id = ?", utc(clock.instant()), eventId);
     }
 }

@@ -8,7 +8,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.Exchange;
-import org.casebridge.channel.email.OutboxProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -27,15 +26,20 @@ import java.util.Properties;
 public class SupervisorMail {
 
     private final ObjectMapper mapper;
-    private final OutboxProperties outbox;
+    private final String fromAddress;
+    private final String fromName;
     private final String to;
     private final DateTimeFormatter format;
     private final Session session = Session.getInstance(new Properties());
 
-    public SupervisorMail(ObjectMapper mapper, OutboxProperties outbox, @Value("${casebridge.sla.supervisors.email-to:}") String to,
+    // the mail goes out under the outbox's sender: read from its settings, not its class, so sla needs no email channel
+    public SupervisorMail(ObjectMapper mapper, @Value("${casebridge.email.outbox.from-address:support@casebridge.local}") String fromAddress,
+                          @Value("${casebridge.email.outbox.from-name:#{null}}") String fromName,
+                          @Value("${casebridge.sla.supervisors.email-to:}") String to,
                           @Value("${casebridge.sla.supervisors.time-zone}") ZoneId zone) {
         this.mapper = mapper;
-        this.outbox = outbox;
+        this.fromAddress = fromAddress;
+        this.fromName = fromName;
         this.to = to == null ? "" : to.strip();
         this.format = DateTimeFormatter.ofPattern("EEEE d MMMM 'at' HH:mm", Locale.UK).withZone(zone);
     }
@@ -66,7 +70,7 @@ public class SupervisorMail {
         text.append("Event: ").append(event.path("eventId").asText()).append("\n\nThis is an automatic message from casebridge.");
         MimeMessage mail = new MimeMessage(session);
         try {
-            mail.setFrom(new InternetAddress(outbox.getFromAddress(), outbox.getFromName(), StandardCharsets.UTF_8.name()));
+            mail.setFrom(new InternetAddress(fromAddress, fromName, StandardCharsets.UTF_8.name()));
         } catch (UnsupportedEncodingException e) {
             throw new IllegalStateException(e);
         }

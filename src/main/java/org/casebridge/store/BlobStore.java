@@ -1,5 +1,7 @@
 package org.casebridge.store;
 
+import org.casebridge.shared.Hashes;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -78,13 +77,9 @@ public final class BlobStore {
         return root;
     }
 
-    /** Lower-case hex SHA-256 of {@code bytes}. */
+    /** Lower-case hex SHA-256 of {@code bytes}: the shared kernel's {@link Hashes#sha256Hex}, which new code calls. */
     public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JVM", e);
-        }
+        return Hashes.sha256Hex(bytes);
     }
 
     private void write(Path target, byte[] bytes) {

@@ -23,6 +23,8 @@ import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadMethod;
 import org.casebridge.cases.Trust;
+import org.casebridge.customers.IdentityDatabase;
+import org.casebridge.customers.IdentityStore;
 import org.casebridge.ops.CasebridgeProperties;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
@@ -99,7 +101,7 @@ class CaseEnricherTests {
     private CaseEnricher enricher() {
         HousingLookup lookup = new EnrichmentConfiguration().housingLookup(properties, MAPPER, db.dataSource);
         enricher = new CaseEnricher(properties, provider(HousingLookup.class, lookup), new EnrichmentCache(db.jdbc, MAPPER),
-                db.identities, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
+                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
         return enricher;
     }
 
@@ -324,7 +326,7 @@ class CaseEnricherTests {
         // a second instance on the same database: the cache is in the database, so it does not ask again
         CaseEnricher second = new CaseEnricher(properties, provider(HousingLookup.class,
                 new EnrichmentConfiguration().housingLookup(properties, MAPPER, db.dataSource)), new EnrichmentCache(db.jdbc, MAPPER),
-                db.identities, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
+                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
         try {
             Case cached = second.enrich(webform(email, null));
             assertThat(cached.customer().customerId()).isEqualTo("HC-4");
@@ -420,7 +422,7 @@ class CaseEnricherTests {
         assertThat(result.thread().method()).isEqualTo(ThreadMethod.NEW);
         assertThat(result.thread().possiblyRelatedTo()).isEqualTo(openCase);
         assertThat(db.identities.isVerified("email", email)).isFalse();
-        assertThat(db.identities.mayJoin(openCase, Channel.WEBFORM, email)).isFalse();
+        assertThat(db.cases.mayJoin(openCase, Channel.WEBFORM, email)).isFalse();
     }
 
     @Test

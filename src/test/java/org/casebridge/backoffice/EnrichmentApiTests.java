@@ -9,6 +9,7 @@ import org.apache.activemq.broker.BrokerService;
 import org.casebridge.cases.CaseSchema;
 import org.casebridge.support.TestInfrastructure;
 import org.casebridge.support.BridgeContext;
+import org.casebridge.customers.IdentityStore;
 import org.casebridge.support.BrokerProbe;
 import org.casebridge.support.Http;
 import org.junit.jupiter.api.AfterAll;

@@ -13,7 +13,7 @@ import org.casebridge.cases.Channel;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.cases.ThreadMethod;
 import org.casebridge.ops.CasebridgeProperties;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.casebridge.store.AttachmentStore;
 import org.casebridge.store.BlobStore;
 import org.slf4j.Logger;

@@ -25,7 +25,7 @@ public interface ChatPlatform {
      * Reads the payload. Pure: no network, no database, so the {@code normalise} command can show what a payload
      * becomes. Every distinct event gets a distinct {@link ChatMessage#externalId()} (an edit is not its original),
      * and a redelivery of the same event the same id. A payload the platform could not have sent (not its format)
-     * is a {@link org.casebridge.ops.RejectedRequestException} with status 400.
+     * is a {@link org.casebridge.shared.RejectedRequestException} with status 400.
      */
     WebhookEvents parse(WebhookRequest request);
 

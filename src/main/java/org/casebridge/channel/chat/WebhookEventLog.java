@@ -11,6 +11,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
+import static org.casebridge.shared.JdbcValues.truncate;
+
 /**
  * The record of webhook events the bridge acknowledged but did not act on (a reaction, a typing indicator, an event
  * type a platform added after this release), with a reference to the archived call: answered 200 so the platform
@@ -51,9 +53,5 @@ public class WebhookEventLog {
         Long count = jdbc.queryForObject("select count(*) from cb_webhook_event where channel = ? and outcome = 'ignored'", Long.class,
                 channel.wireName());
         return count == null ? 0 : count;
-    }
-
-    private static String truncate(String value, int max) {
-        return value.length() <= max ? value : value.substring(0, max);
     }
 }

@@ -1,6 +1,6 @@
 package org.casebridge.channel.chat;
 
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 
 /**
  * A webhook call whose signature, secret token or signed timestamp does not check out: answered 401, nothing stored,

@@ -5,7 +5,7 @@ import org.apache.camel.Message;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseStore;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.ops.CasebridgeProperties;
 import org.casebridge.store.AttachmentStore;
 import org.casebridge.store.BlobStore;

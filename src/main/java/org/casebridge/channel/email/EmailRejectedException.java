@@ -1,6 +1,6 @@
 package org.casebridge.channel.email;
 
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 
 /**
  * An email that cannot become a case: over a limit or unreadable. {@link #reason()} is a stable slug for the

@@ -16,7 +16,7 @@ import org.casebridge.cases.CaseThread;
 import org.casebridge.cases.EmailAddress;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.cases.Recipients;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.cases.ThreadMethod;

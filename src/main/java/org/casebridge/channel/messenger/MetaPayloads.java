@@ -6,7 +6,7 @@ import org.casebridge.cases.Channel;
 import org.casebridge.channel.chat.ChatMessage;
 import org.casebridge.channel.chat.DeliveryReceipt;
 import org.casebridge.channel.chat.WebhookEvents;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 
 import java.io.IOException;
 import java.net.URI;

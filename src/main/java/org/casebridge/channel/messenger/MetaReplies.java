@@ -9,7 +9,7 @@ import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Direction;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.replies.ReplyHeaders;
 import org.slf4j.Logger;

@@ -4,7 +4,7 @@ import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.channel.chat.WebhookSignatures;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 
 /**
  * The checks of a Messenger Platform webhook call (Messenger and Instagram alike): the GET verification handshake

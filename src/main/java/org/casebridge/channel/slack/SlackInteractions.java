@@ -13,7 +13,7 @@ import org.casebridge.channel.chat.ChatProperties;
 import org.casebridge.channel.chat.WebhookEventLog;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.casebridge.shared.JdbcValues.truncate;
 
 /**
  * The staff side of Slack, for {@code routes/slack-webhook-to-staff-actions.yaml}: checks Slack's v0 signature,
@@ -312,9 +314,5 @@ public class SlackInteractions {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

@@ -6,7 +6,7 @@ import com.slack.api.model.Message;
 import com.slack.api.model.block.LayoutBlock;
 import org.apache.camel.Exchange;
 import org.casebridge.cases.CaseHeaders;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;

@@ -12,7 +12,7 @@ import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.channel.chat.WebhookSignatures;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;

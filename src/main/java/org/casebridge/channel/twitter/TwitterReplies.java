@@ -7,7 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.replies.ReplyHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

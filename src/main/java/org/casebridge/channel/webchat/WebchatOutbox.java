@@ -4,7 +4,7 @@ import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Channel;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.channel.chat.DeliveryReceipt;
 import org.casebridge.channel.chat.DeliveryReceipts;
 import org.casebridge.replies.ReplyHeaders;

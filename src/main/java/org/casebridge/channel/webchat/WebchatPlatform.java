@@ -3,8 +3,6 @@ package org.casebridge.channel.webchat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Trust;
 import org.casebridge.channel.chat.ChatMessage;
@@ -12,15 +10,16 @@ import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
-import org.casebridge.ops.Problem;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.EmailAddresses;
+import org.casebridge.shared.Problem;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -148,18 +147,10 @@ public class WebchatPlatform implements ChatPlatform {
         if (value == null) {
             return null;
         }
-        try {
-            InternetAddress address = new InternetAddress(value.strip(), true);
-            address.validate();
-            String text = address.getAddress();
-            if (address.getPersonal() != null || !text.contains("@") || text.length() > 320) {
-                throw new AddressException("not a plain address");
-            }
-            int at = text.lastIndexOf('@');
-            return text.substring(0, at) + "@" + text.substring(at + 1).toLowerCase(Locale.ROOT);
-        } catch (AddressException e) {
+        Optional<String> address = EmailAddresses.plain(value.strip());
+        if (address.isEmpty()) {
             errors.add(new Problem.FieldError("/email", "not a valid email address"));
-            return null;
         }
+        return address.orElse(null);
     }
 }

@@ -1,6 +1,6 @@
 package org.casebridge.channel.webchat;
 
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;

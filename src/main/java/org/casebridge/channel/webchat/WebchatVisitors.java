@@ -1,6 +1,6 @@
 package org.casebridge.channel.webchat;
 
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.casebridge.store.BlobStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -10,9 +10,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+
+import static org.casebridge.shared.JdbcValues.utc;
 
 /**
  * The visitors of the sites, each known by a random token the bridge issued. Only the token's SHA-256 is stored; the
@@ -96,9 +97,5 @@ public class WebchatVisitors {
     private static RejectedRequestException unknownToken() {
         return new RejectedRequestException(401, "invalid-visitor-token", "Unknown visitor token",
                 "Send the token from POST /webchat/v1/sessions in " + WebchatHeaders.TOKEN + "; an unknown or expired token needs a new session.");
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.casebridge.cases.Attachment;
@@ -30,8 +28,9 @@ import org.casebridge.cases.Source;
 import org.casebridge.cases.Trust;
 import org.casebridge.ops.ApiClients;
 import org.casebridge.ops.CasebridgeProperties;
-import org.casebridge.ops.Problem.FieldError;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.EmailAddresses;
+import org.casebridge.shared.Problem.FieldError;
+import org.casebridge.shared.RejectedRequestException;
 import org.casebridge.store.AttachmentStore;
 import org.casebridge.store.BlobStore;
 import org.springframework.stereotype.Component;
@@ -45,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -238,19 +238,11 @@ public class WebformNormalizer {
         if (value == null) {
             return null;
         }
-        try {
-            InternetAddress address = new InternetAddress(value, true);
-            address.validate();
-            String text = address.getAddress();
-            if (address.getPersonal() != null || !text.contains("@") || text.length() > 320) {
-                throw new AddressException("not a plain address");
-            }
-            int at = text.lastIndexOf('@');
-            return text.substring(0, at) + "@" + text.substring(at + 1).toLowerCase(Locale.ROOT);
-        } catch (AddressException e) {
+        Optional<String> address = EmailAddresses.plain(value);
+        if (address.isEmpty()) {
             errors.add(new FieldError("/sender/email", "not a valid email address"));
-            return null;
         }
+        return address.orElse(null);
     }
 
     private String phone(String value, List<FieldError> errors) {

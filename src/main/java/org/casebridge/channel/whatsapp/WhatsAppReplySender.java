@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.replies.EmailDetour;
 import org.casebridge.replies.ReplyHeaders;
 import org.slf4j.Logger;

@@ -13,7 +13,7 @@ import org.casebridge.cases.EmailAddress;
 import org.casebridge.cases.MessageKind;
 import org.casebridge.cases.Priority;
 import org.casebridge.cases.Recipients;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadMethod;

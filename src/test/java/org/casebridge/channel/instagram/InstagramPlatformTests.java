@@ -11,7 +11,7 @@ import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.channel.chat.WebhookSignatures;
 import org.casebridge.channel.messenger.MetaPayloads;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

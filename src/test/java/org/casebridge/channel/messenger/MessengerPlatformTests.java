@@ -10,7 +10,7 @@ import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.channel.chat.WebhookSignatures;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package org.casebridge.channel.messenger;
 
 import org.casebridge.cases.Channel;
-import org.casebridge.cases.RejectedMessageException;
+import org.casebridge.shared.RejectedMessageException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

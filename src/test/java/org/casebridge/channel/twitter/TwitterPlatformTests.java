@@ -7,7 +7,7 @@ import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
-import org.casebridge.ops.RejectedRequestException;
+import org.casebridge.shared.RejectedRequestException;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;

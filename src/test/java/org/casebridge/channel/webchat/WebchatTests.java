@@ -331,7 +331,7 @@ class WebchatTests extends WebchatBridgeTest {
         String key = "address:test-" + UUID.randomUUID();
         limiter.hit(key, 2);
         new WebchatRateLimiter(jdbc, properties).hit(key, 2);
-        assertThatThrownBy(() -> limiter.hit(key, 2)).isInstanceOf(org.casebridge.ops.RejectedRequestException.class)
+        assertThatThrownBy(() -> limiter.hit(key, 2)).isInstanceOf(org.casebridge.shared.RejectedRequestException.class)
                 .hasMessageContaining("More than 2 requests");
     }
 

@@ -1,4 +1,4 @@
-package org.casebridge.backoffice;
+package org.casebridge.customers;
 
 /** The identity store on H2 in PostgreSQL mode (the default profile's database). */
 class IdentityStoreH2Tests extends IdentityStoreContract {

@@ -1,4 +1,4 @@
-package org.casebridge.backoffice;
+package org.casebridge.customers;
 
 import org.casebridge.cases.ThreadIndex;
 import org.flywaydb.core.Flyway;
@@ -13,13 +13,15 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** A database with the bridge's Flyway migrations applied, and the identity store on it, for tests without a bridge. */
-final class IdentityDatabase {
+public final class IdentityDatabase {
 
-    final DataSource dataSource;
-    final JdbcTemplate jdbc;
-    final TransactionTemplate tx;
-    final ThreadIndex threads;
-    final IdentityStore identities;
+    public final DataSource dataSource;
+    public final JdbcTemplate jdbc;
+    public final TransactionTemplate tx;
+    public final ThreadIndex threads;
+    public final IdentityStore identities;
+    public final CustomerMerges merges;
+    public final CustomerCases cases;
 
     private IdentityDatabase(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
@@ -27,28 +29,31 @@ final class IdentityDatabase {
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.threads = new ThreadIndex(jdbc);
-        this.identities = new IdentityStore(jdbc, tx, threads);
+        CustomerRows rows = new CustomerRows(jdbc);
+        this.merges = new CustomerMerges(jdbc, tx, rows);
+        this.identities = new IdentityStore(jdbc, tx, rows, merges);
+        this.cases = new CustomerCases(rows, threads);
     }
 
     /** A fresh in-memory H2 in PostgreSQL mode, as the bridge's default profile configures it. */
-    static IdentityDatabase h2() {
+    public static IdentityDatabase h2() {
         return new IdentityDatabase(new DriverManagerDataSource("jdbc:h2:mem:identity-" + UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "casebridge", ""));
     }
 
-    static IdentityDatabase on(String jdbcUrl, String user, String password) {
+    public static IdentityDatabase on(String jdbcUrl, String user, String password) {
         return new IdentityDatabase(new DriverManagerDataSource(jdbcUrl, user, password));
     }
 
     /** An open case with one participant, as the case store writes it. */
-    void openCase(String caseId, String channel, String participant, OffsetDateTime updatedAt) {
+    public void openCase(String caseId, String channel, String participant, OffsetDateTime updatedAt) {
         jdbc.update("insert into cb_case (case_id, channel, status, subject, priority, created_at, updated_at) values (?, ?, 'open', 'x', 'P3', ?, ?)",
                 caseId, channel, updatedAt, updatedAt);
         jdbc.update("insert into cb_case_participant (case_id, channel, address, created_at) values (?, ?, ?, ?)",
                 caseId, channel, participant, updatedAt);
     }
 
-    static OffsetDateTime minutesAgo(int minutes) {
+    public static OffsetDateTime minutesAgo(int minutes) {
         return OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(minutes);
     }
 }

@@ -1,4 +1,4 @@
-package org.casebridge.cases;
+package org.casebridge.shared;
 
 /**
  * A message casebridge refuses on purpose (it cannot become a valid case): never redelivered; the original is kept,

@@ -1,9 +1,9 @@
-package org.casebridge.backoffice;
+package org.casebridge.customers;
 
-import org.casebridge.backoffice.IdentityStore.HousingDetails;
-import org.casebridge.backoffice.IdentityStore.Identity;
-import org.casebridge.backoffice.IdentityStore.IdentityConflictException;
-import org.casebridge.backoffice.IdentityStore.Key;
+import org.casebridge.customers.IdentityStore.HousingDetails;
+import org.casebridge.customers.IdentityStore.Identity;
+import org.casebridge.customers.IdentityStore.IdentityConflictException;
+import org.casebridge.customers.IdentityStore.Key;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Customer;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,14 @@ abstract class IdentityStoreContract {
 
     private IdentityStore store() {
         return db().identities;
+    }
+
+    private CustomerMerges merges() {
+        return db().merges;
+    }
+
+    private CustomerCases cases() {
+        return db().cases;
     }
 
     private static Customer webform(String name, String email, String phone) {
@@ -117,11 +125,11 @@ abstract class IdentityStoreContract {
         assertThat(store().isVerified("phone", phone)).isTrue();
         assertThat(store().customerFor("whatsapp", phone.substring(1))).contains(known);
         assertThat(store().find(stranger).orElseThrow().mergedInto()).isEqualTo(known);
-        IdentityStore.Merge merge = store().mergesOf(known).get(0);
+        CustomerMerges.Merge merge = merges().mergesOf(known).get(0);
         assertThat(merge.mergedBy()).isEqualTo("housing-system");
         assertThat(merge.reason()).contains("phone:" + phone).contains(housingId);
 
-        store().unmerge(merge.mergeId(), "alice", "wrong number in the housing system");
+        merges().unmerge(merge.mergeId(), "alice", "wrong number in the housing system");
         assertThat(store().identitiesOf(stranger)).containsExactlyInAnyOrder(
                 new Identity("phone", phone, false, "message:whatsapp"),
                 new Identity("whatsapp", phone.substring(1), false, "message:whatsapp"));
@@ -140,7 +148,7 @@ abstract class IdentityStoreContract {
         List<Identity> linksOfA = store().identitiesOf(a);
         List<Identity> linksOfB = store().identitiesOf(b);
 
-        IdentityStore.Merge merge = store().merge(a, b, "alice", "same tenant, confirmed by phone call");
+        CustomerMerges.Merge merge = merges().merge(a, b, "alice", "same tenant, confirmed by phone call");
 
         assertThat(merge.sourceCustomerId()).isEqualTo(b);
         assertThat(merge.targetCustomerId()).isEqualTo(a);
@@ -154,7 +162,7 @@ abstract class IdentityStoreContract {
         assertThat(store().find(a).orElseThrow().housingCustomerId()).isEqualTo(housingB);
         assertThat(store().find(b).orElseThrow().mergedInto()).isEqualTo(a);
 
-        IdentityStore.Merge undone = store().unmerge(merge.mergeId(), "bob", "they are twins");
+        CustomerMerges.Merge undone = merges().unmerge(merge.mergeId(), "bob", "they are twins");
 
         assertThat(store().identitiesOf(a)).containsExactlyElementsOf(linksOfA);
         assertThat(store().identitiesOf(b)).containsExactlyElementsOf(linksOfB);
@@ -164,7 +172,7 @@ abstract class IdentityStoreContract {
         assertThat(undone.unmergedBy()).isEqualTo("bob");
         assertThat(undone.unmergeReason()).isEqualTo("they are twins");
         assertThat(undone.unmergedAt()).isNotNull();
-        assertThat(store().mergesOf(a)).extracting(IdentityStore.Merge::mergeId).containsExactly(merge.mergeId());
+        assertThat(merges().mergesOf(a)).extracting(CustomerMerges.Merge::mergeId).containsExactly(merge.mergeId());
     }
 
     @Test
@@ -173,21 +181,21 @@ abstract class IdentityStoreContract {
         String b = store().recordSender(Channel.EMAIL, webform(null, unique("b"), null)).orElseThrow();
         String c = store().recordSender(Channel.EMAIL, webform(null, unique("c"), null)).orElseThrow();
 
-        assertThatThrownBy(() -> store().merge(a, a, "alice", "x")).isInstanceOf(IdentityConflictException.class)
+        assertThatThrownBy(() -> merges().merge(a, a, "alice", "x")).isInstanceOf(IdentityConflictException.class)
                 .hasMessageContaining("itself");
-        assertThatThrownBy(() -> store().merge(a, "CU-NOTHERE", "alice", "x"))
+        assertThatThrownBy(() -> merges().merge(a, "CU-NOTHERE", "alice", "x"))
                 .isInstanceOfSatisfying(IdentityConflictException.class, e -> assertThat(e.notFound()).isTrue());
 
         store().linkVerified(store().identitiesOf(a).get(0).key(), housing("HC-A" + System.nanoTime()), "rest:housing");
         store().linkVerified(store().identitiesOf(b).get(0).key(), housing("HC-B" + System.nanoTime()), "rest:housing");
-        assertThatThrownBy(() -> store().merge(a, b, "alice", "x"))
+        assertThatThrownBy(() -> merges().merge(a, b, "alice", "x"))
                 .isInstanceOfSatisfying(IdentityConflictException.class, e -> assertThat(e.slug()).isEqualTo("different-housing-customers"));
 
-        IdentityStore.Merge first = store().merge(c, a, "alice", "x");
-        assertThatThrownBy(() -> store().merge(b, a, "alice", "again")).isInstanceOfSatisfying(IdentityConflictException.class,
+        CustomerMerges.Merge first = merges().merge(c, a, "alice", "x");
+        assertThatThrownBy(() -> merges().merge(b, a, "alice", "again")).isInstanceOfSatisfying(IdentityConflictException.class,
                 e -> assertThat(e.slug()).isEqualTo("customer-merged"));
-        store().unmerge(first.mergeId(), "alice", "undo");
-        assertThatThrownBy(() -> store().unmerge(first.mergeId(), "alice", "undo twice"))
+        merges().unmerge(first.mergeId(), "alice", "undo");
+        assertThatThrownBy(() -> merges().unmerge(first.mergeId(), "alice", "undo twice"))
                 .isInstanceOfSatisfying(IdentityConflictException.class, e -> assertThat(e.slug()).isEqualTo("already-unmerged"));
     }
 
@@ -196,14 +204,14 @@ abstract class IdentityStoreContract {
         String a = store().recordSender(Channel.EMAIL, webform(null, unique("a"), null)).orElseThrow();
         String b = store().recordSender(Channel.EMAIL, webform(null, unique("b"), null)).orElseThrow();
         String c = store().recordSender(Channel.EMAIL, webform(null, unique("c"), null)).orElseThrow();
-        IdentityStore.Merge bIntoA = store().merge(a, b, "alice", "one");
-        IdentityStore.Merge aIntoC = store().merge(c, a, "alice", "two");
+        CustomerMerges.Merge bIntoA = merges().merge(a, b, "alice", "one");
+        CustomerMerges.Merge aIntoC = merges().merge(c, a, "alice", "two");
 
-        assertThatThrownBy(() -> store().unmerge(bIntoA.mergeId(), "alice", "too early"))
+        assertThatThrownBy(() -> merges().unmerge(bIntoA.mergeId(), "alice", "too early"))
                 .isInstanceOfSatisfying(IdentityConflictException.class, e -> assertThat(e.slug()).isEqualTo("merged-since"));
 
-        store().unmerge(aIntoC.mergeId(), "alice", "undo two");
-        store().unmerge(bIntoA.mergeId(), "alice", "undo one");
+        merges().unmerge(aIntoC.mergeId(), "alice", "undo two");
+        merges().unmerge(bIntoA.mergeId(), "alice", "undo one");
         assertThat(store().identitiesOf(a)).hasSize(1);
         assertThat(store().identitiesOf(b)).hasSize(1);
         assertThat(store().identitiesOf(c)).hasSize(1);
@@ -221,14 +229,14 @@ abstract class IdentityStoreContract {
         store().recordSender(Channel.WEBFORM, webform(null, email, phone));
         assertThat(store().customerFor(Channel.SMS, phone)).contains(customer);
 
-        assertThat(store().mayJoin(caseId, Channel.EMAIL, email)).as("a participant, by the channel's own threading").isTrue();
-        assertThat(store().mayJoin(caseId, Channel.SMS, phone)).as("an unverified link").isFalse();
-        assertThat(store().mayJoin(caseId, Channel.SMS, uniquePhone())).as("a stranger").isFalse();
-        assertThat(store().openCasesOf(customer)).containsExactly(caseId);
+        assertThat(cases().mayJoin(caseId, Channel.EMAIL, email)).as("a participant, by the channel's own threading").isTrue();
+        assertThat(cases().mayJoin(caseId, Channel.SMS, phone)).as("an unverified link").isFalse();
+        assertThat(cases().mayJoin(caseId, Channel.SMS, uniquePhone())).as("a stranger").isFalse();
+        assertThat(cases().openCasesOf(customer)).containsExactly(caseId);
 
         // once the housing system confirms the number, the link is verified and may join
         store().linkVerified(new Key("phone", phone), housing(store().find(customer).orElseThrow().housingCustomerId()), "rest:housing");
-        assertThat(store().mayJoin(caseId, Channel.SMS, phone)).isTrue();
+        assertThat(cases().mayJoin(caseId, Channel.SMS, phone)).isTrue();
     }
 
     @Test
@@ -244,7 +252,7 @@ abstract class IdentityStoreContract {
         db().jdbc.update("insert into cb_case (case_id, channel, status, subject, priority, created_at, updated_at) values (?, 'sms', 'closed', 'x', 'P3', ?, ?)",
                 "CB-" + caseSuffix(), IdentityDatabase.minutesAgo(2), IdentityDatabase.minutesAgo(2));
 
-        assertThat(store().openCasesOf(customer)).containsExactly(newer, older);
+        assertThat(cases().openCasesOf(customer)).containsExactly(newer, older);
     }
 
     private static String caseSuffix() {

@@ -1,6 +1,4 @@
-package org.casebridge.ops;
-
-import org.casebridge.cases.RejectedMessageException;
+package org.casebridge.shared;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.casebridge.backoffice;
+package org.casebridge.customers;
 
 import org.casebridge.support.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,8 @@
-package org.casebridge.store;
+package org.casebridge.ops;
 
-import org.casebridge.ops.CasebridgeProperties;
+import org.casebridge.store.AttachmentStore;
+import org.casebridge.store.BlobStore;
+import org.casebridge.store.RawArchive;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

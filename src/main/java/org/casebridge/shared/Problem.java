@@ -1,4 +1,4 @@
-package org.casebridge.ops;
+package org.casebridge.shared;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
