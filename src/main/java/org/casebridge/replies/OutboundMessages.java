@@ -13,7 +13,6 @@ import org.casebridge.cases.Direction;
 import org.casebridge.cases.Priority;
 import org.casebridge.cases.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
-import org.casebridge.channel.chat.DeliveryReceipts;
 import org.casebridge.ops.RejectedRequestException;
 import org.casebridge.sla.SlaClocks;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ public class OutboundMessages {
     }
 
     private final JdbcTemplate jdbc;
-    private final DeliveryReceipts receipts;
+    private final PendingReceipts receipts;
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
     private final CaseSchema schema;
@@ -75,7 +74,7 @@ public class OutboundMessages {
     private final SlaClocks clocks;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     SlaClocks clocks, DeliveryReceipts receipts) {
+                     SlaClocks clocks, PendingReceipts receipts) {
         this.clocks = clocks;
         this.receipts = receipts;
         this.jdbc = jdbc;
