@@ -34,6 +34,7 @@ public class ReplySenders {
     private static final String QUEUE_PROPERTY = "CasebridgeReplyCalls";
     private static final String SAVED_HEADERS_PROPERTY = "CasebridgeReplySavedHeaders";
     private static final String DETOUR_PROPERTY = "CasebridgeReplyDetour";
+    private static final String PLANNED_PROPERTY = "CasebridgeReplyPlanned";
 
     private final Map<Channel, ReplySender> senders = new EnumMap<>(Channel.class);
 
@@ -67,6 +68,11 @@ public class ReplySenders {
      */
     public void plan(Exchange exchange) {
         Message message = exchange.getMessage();
+        // a redelivery after a call that failed on its way: the exchange's own headers back, the plan from the start
+        restoreHeaders(exchange);
+        exchange.removeProperty(CALL_PROPERTY);
+        exchange.removeProperty(QUEUE_PROPERTY);
+        exchange.removeProperty(DETOUR_PROPERTY);
         String channel = message.getHeader(ReplyHeaders.DELIVERY_CHANNEL, String.class);
         ReplySender sender = hasSender(channel) ? senders.get(Channel.fromWire(channel)) : null;
         if (sender == null) {
@@ -74,7 +80,13 @@ public class ReplySenders {
                     + message.getHeader(CaseHeaders.MESSAGE_ID) + " to case " + message.getHeader(CaseHeaders.CASE_ID)
                     + " cannot be delivered (no reply sender runs for it: is the channel enabled?)");
         }
-        Case reply = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+        // the case as stored, also when an earlier attempt re-addressed it for a detour
+        Case reply = exchange.getProperty(PLANNED_PROPERTY, Case.class);
+        if (reply == null) {
+            reply = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
+            exchange.setProperty(PLANNED_PROPERTY, reply);
+        }
+        exchange.setProperty(CaseHeaders.CASE_PROPERTY, reply);
         ReplyPlan plan = sender.plan(reply);
         if (plan instanceof ReplyPlan.Detour detour) {
             ReplySender other = sender(detour.channel()).orElseThrow(() -> new RejectedMessageException("no-detour", detour.reason()
@@ -122,12 +134,7 @@ public class ReplySenders {
         Object body = message.getBody();
         String text = body instanceof String || body instanceof byte[] || body instanceof InputStream ? message.getBody(String.class) : null;
         PlatformAnswer answer = new PlatformAnswer(message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class), text, body);
-        Map<String, Object> saved = exchange.getProperty(SAVED_HEADERS_PROPERTY, Map.class);
-        message.getHeaders().clear();
-        if (saved != null) {
-            message.getHeaders().putAll(saved);
-        }
-        exchange.removeProperty(SAVED_HEADERS_PROPERTY);
+        restoreHeaders(exchange);
         PlatformCall call = exchange.getProperty(CALL_PROPERTY, PlatformCall.class);
         ReplySender sender = senders.get(Channel.fromWire(exchange.getProperty(VIA_PROPERTY, String.class)));
         Case reply = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
@@ -148,6 +155,17 @@ public class ReplySenders {
             exchange.setProperty(CALL_PROPERTY, next.call());
         } else {
             fail(outcome);
+        }
+    }
+
+    /** The headers the exchange had before the current call, when a call is under way. */
+    @SuppressWarnings("unchecked")
+    private static void restoreHeaders(Exchange exchange) {
+        Map<String, Object> saved = exchange.getProperty(SAVED_HEADERS_PROPERTY, Map.class);
+        if (saved != null) {
+            exchange.getMessage().getHeaders().clear();
+            exchange.getMessage().getHeaders().putAll(saved);
+            exchange.removeProperty(SAVED_HEADERS_PROPERTY);
         }
     }
 
