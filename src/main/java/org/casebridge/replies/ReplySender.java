@@ -33,8 +33,17 @@ public interface ReplySender {
         return draft;
     }
 
-    /** What the reply becomes on the platform: the calls to make, or an outcome without any call. */
-    ReplyPlan plan(Case reply);
+    /**
+     * Who the reply goes to on the platform (chat id, phone number, user id), or null when the case names nobody: the
+     * generic flow then refuses the reply as {@code no-recipient} without asking {@link #plan}.
+     */
+    String recipient(Case reply);
+
+    /**
+     * What the reply to {@code recipient} becomes on the platform (limits, splitting, the request): the calls to make,
+     * or an outcome without any call.
+     */
+    ReplyPlan plan(Case reply, String recipient);
 
     /** What the platform's {@code answer} to {@code call} for {@code reply} means. */
     SendOutcome answer(Case reply, PlatformCall call, PlatformAnswer answer);

@@ -87,17 +87,27 @@ public class ReplySenders {
             exchange.setProperty(PLANNED_PROPERTY, reply);
         }
         exchange.setProperty(CaseHeaders.CASE_PROPERTY, reply);
-        ReplyPlan plan = sender.plan(reply);
+        ReplyPlan plan = plan(sender, reply);
         if (plan instanceof ReplyPlan.Detour detour) {
             ReplySender other = sender(detour.channel()).orElseThrow(() -> new RejectedMessageException("no-detour", detour.reason()
                     + "; the reply cannot go by " + detour.channel().wireName() + " instead: no sender runs for it"));
             Case readdressed = other.address(readdressed(reply, detour), new ReplySender.Conversation(readdressed(reply, detour), null, List.of()));
             exchange.setProperty(CaseHeaders.CASE_PROPERTY, readdressed);
             exchange.setProperty(DETOUR_PROPERTY, detour);
-            start(exchange, other, other.plan(readdressed));
+            start(exchange, other, plan(other, readdressed));
             return;
         }
         start(exchange, sender, plan);
+    }
+
+    /** The sender's plan for {@code reply}, or its refusal when the case names nobody to send it to. */
+    private static ReplyPlan plan(ReplySender sender, Case reply) {
+        String recipient = sender.recipient(reply);
+        if (recipient == null || recipient.isBlank()) {
+            return new SendOutcome.Refused("no-recipient", "Case " + reply.caseId() + " names no " + sender.channel().wireName()
+                    + " recipient to answer (reply " + reply.messageId() + ")");
+        }
+        return sender.plan(reply, recipient);
     }
 
     private void start(Exchange exchange, ReplySender sender, ReplyPlan plan) {

@@ -104,9 +104,16 @@ public class EmailReplySender implements ReplySender {
                 draft.trust());
     }
 
+    /** The first address the reply is sent to (addressing refused a reply without one already). */
+    @Override
+    public String recipient(Case reply) {
+        return reply.recipients() == null || reply.recipients().to() == null || reply.recipients().to().isEmpty() ? null
+                : reply.recipients().to().get(0).address();
+    }
+
     /** One call: the stored outbound case as the MIME message, which the outbox endpoint sends as it is. */
     @Override
-    public ReplyPlan plan(Case reply) {
+    public ReplyPlan plan(Case reply, String recipient) {
         try {
             return ReplyPlan.Calls.of(new PlatformCall(toMimeMessage(reply), Map.of()));
         } catch (MessagingException e) {

@@ -86,17 +86,18 @@ public class MetaReplies implements ReplySender {
         return properties.isEnabled();
     }
 
+    /** The customer's page-scoped (PSID) or Instagram-scoped (IGSID) id. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null : value.customer().platformUserId();
+    }
+
     /**
      * The Send API calls of the reply, one per message. A reply that can never go out (no recipient, no text, window
      * closed) is refused before anything is sent.
      */
     @Override
-    public ReplyPlan plan(Case value) {
-        String recipient = value.customer() == null ? null : value.customer().platformUserId();
-        if (recipient == null || recipient.isBlank()) {
-            return new SendOutcome.Refused("no-recipient", "Case " + value.caseId() + " names no " + channel.wireName()
-                    + " user to reply to (customer.platformUserId)");
-        }
+    public ReplyPlan plan(Case value, String recipient) {
         String text = value.body() == null ? null : value.body().text();
         if (text == null || text.isBlank()) {
             return new SendOutcome.Refused("empty-reply", "A " + channel.wireName() + " reply needs text; reply " + value.messageId() + " has none");

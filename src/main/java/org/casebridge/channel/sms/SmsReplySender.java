@@ -44,16 +44,18 @@ public class SmsReplySender implements ReplySender {
         return properties.isEnabled();
     }
 
+    /** The customer's number. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null
+                : value.customer().platformUserId() != null ? value.customer().platformUserId() : value.customer().phone();
+    }
+
     /** The form POST for the reply. A reply that cannot be an SMS (no number, too long, empty) is refused before Twilio is called. */
     @Override
-    public ReplyPlan plan(Case value) {
+    public ReplyPlan plan(Case value, String to) {
         if (properties.getAccountSid().isEmpty() || properties.getAuthToken().isEmpty()) {
             return new SendOutcome.Failed("casebridge.channels.sms.account-sid and auth-token must be set to send SMS");
-        }
-        String to = value.customer() == null ? null
-                : value.customer().platformUserId() != null ? value.customer().platformUserId() : value.customer().phone();
-        if (to == null || to.isBlank()) {
-            return new SendOutcome.Refused("no-recipient", "Case " + value.caseId() + " has no phone number to text");
         }
         String text = value.body() == null || value.body().text() == null ? "" : value.body().text().strip();
         if (text.isEmpty()) {

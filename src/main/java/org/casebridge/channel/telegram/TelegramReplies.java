@@ -40,13 +40,15 @@ public class TelegramReplies implements ReplySender {
         return properties.isEnabled();
     }
 
+    /** The customer's private chat with the bot. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null : value.customer().platformUserId();
+    }
+
     /** The reply as an {@link OutgoingTextMessage} to the customer's chat. */
     @Override
-    public ReplyPlan plan(Case value) {
-        String chatId = value.customer() == null ? null : value.customer().platformUserId();
-        if (chatId == null || chatId.isBlank()) {
-            return new SendOutcome.Refused("no-recipient", "Case " + value.caseId() + " has no Telegram chat to answer to");
-        }
+    public ReplyPlan plan(Case value, String chatId) {
         String text = value.body().text();
         if (text.length() > MAX_TEXT) {
             return new SendOutcome.Refused("reply-too-long", "The reply is " + text.length() + " characters; Telegram takes at most " + MAX_TEXT);

@@ -60,12 +60,15 @@ public class TwitterReplies implements ReplySender {
         return properties.isEnabled();
     }
 
+    /** The customer's X user id. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null : value.customer().platformUserId();
+    }
+
     /** The X API request for the reply: path, JSON body and bearer token. */
     @Override
-    public ReplyPlan plan(Case value) {
-        if (value.customer() == null || value.customer().platformUserId() == null) {
-            return new SendOutcome.Refused("no-recipient", "The reply has no X user id to write to");
-        }
+    public ReplyPlan plan(Case value, String participant) {
         String token = properties.getUserAccessToken();
         if (token == null || token.isBlank()) {
             // a setting can be fixed: redelivered, then dead-lettered with this reason
@@ -74,7 +77,7 @@ public class TwitterReplies implements ReplySender {
         String latest = jdbc.queryForList("select external_id from cb_message where case_id = ? and direction = 'inbound'"
                         + " and channel = 'twitter' order by received_at desc", String.class, value.caseId())
                 .stream().filter(id -> id != null).findFirst().orElse(null);
-        return ReplyPlan.Calls.of(request(call(value.customer().platformUserId(), latest, properties.getReplyToMentions()), value));
+        return ReplyPlan.Calls.of(request(call(participant, latest, properties.getReplyToMentions()), value));
     }
 
     /**

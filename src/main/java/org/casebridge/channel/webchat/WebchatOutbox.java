@@ -50,16 +50,18 @@ public class WebchatOutbox implements ReplySender {
         return properties.isEnabled();
     }
 
+    /** The visitor the case's chat is with. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null : value.customer().platformUserId();
+    }
+
     /**
      * Stores the reply for its visitor, no platform call needed, and names it for receipts by its message id. A reply
      * to a visitor the bridge no longer knows can never be delivered: refused, shown on the case.
      */
     @Override
-    public ReplyPlan plan(Case value) {
-        String visitorId = value.customer() == null ? null : value.customer().platformUserId();
-        if (visitorId == null) {
-            return new SendOutcome.Refused("no-visitor", "Case " + value.caseId() + " has no web chat visitor to answer");
-        }
+    public ReplyPlan plan(Case value, String visitorId) {
         if (!visitors.exists(visitorId)) {
             return new SendOutcome.Refused("visitor-gone", "Web chat visitor " + visitorId + " of case " + value.caseId()
                     + " is no longer known (not seen within casebridge.channels.webchat.visitor-retention)");

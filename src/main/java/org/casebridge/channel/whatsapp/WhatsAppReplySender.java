@@ -65,9 +65,8 @@ public class WhatsAppReplySender implements ReplySender {
      * detour by email, or the reopen template; without a template the reply fails here.
      */
     @Override
-    public ReplyPlan plan(Case value) {
+    public ReplyPlan plan(Case value, String to) {
         String phoneNumberId = phoneNumberId(value);
-        String to = recipient(value);
 
         Optional<String> closed = window.closedReason(value.caseId(), Instant.now());
         if (closed.isPresent()) {
@@ -215,13 +214,11 @@ public class WhatsAppReplySender implements ReplySender {
     }
 
     /** The customer's WhatsApp id (wa_id), or their number in digits. */
-    static String recipient(Case value) {
+    @Override
+    public String recipient(Case value) {
         String id = value.customer() == null ? null : value.customer().platformUserId();
         if (id == null && value.customer() != null && value.customer().phone() != null) {
             id = value.customer().phone().replaceAll("[^0-9]", "");
-        }
-        if (id == null || id.isBlank()) {
-            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " has no WhatsApp id or phone number to answer");
         }
         return id;
     }
