@@ -35,9 +35,12 @@ public interface ReplySender {
 
     /**
      * Who the reply goes to on the platform (chat id, phone number, user id), or null when the case names nobody: the
-     * generic flow then refuses the reply as {@code no-recipient} without asking {@link #plan}.
+     * generic flow then refuses the reply as {@code no-recipient} without asking {@link #plan}. By default the
+     * customer's id on the platform ({@code customer.platformUserId}), as the inbound message gave it.
      */
-    String recipient(Case reply);
+    default String recipient(Case reply) {
+        return reply.customer() == null ? null : reply.customer().platformUserId();
+    }
 
     /**
      * What the reply to {@code recipient} becomes on the platform (limits, splitting, the request): the calls to make,

@@ -86,12 +86,6 @@ public class MetaReplies implements ReplySender {
         return properties.isEnabled();
     }
 
-    /** The customer's page-scoped (PSID) or Instagram-scoped (IGSID) id. */
-    @Override
-    public String recipient(Case value) {
-        return value.customer() == null ? null : value.customer().platformUserId();
-    }
-
     /**
      * The Send API calls of the reply, one per message. A reply that can never go out (no recipient, no text, window
      * closed) is refused before anything is sent.

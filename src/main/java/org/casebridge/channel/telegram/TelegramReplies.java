@@ -40,12 +40,6 @@ public class TelegramReplies implements ReplySender {
         return properties.isEnabled();
     }
 
-    /** The customer's private chat with the bot. */
-    @Override
-    public String recipient(Case value) {
-        return value.customer() == null ? null : value.customer().platformUserId();
-    }
-
     /** The reply as an {@link OutgoingTextMessage} to the customer's chat. */
     @Override
     public ReplyPlan plan(Case value, String chatId) {

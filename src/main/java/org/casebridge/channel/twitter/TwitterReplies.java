@@ -60,12 +60,6 @@ public class TwitterReplies implements ReplySender {
         return properties.isEnabled();
     }
 
-    /** The customer's X user id. */
-    @Override
-    public String recipient(Case value) {
-        return value.customer() == null ? null : value.customer().platformUserId();
-    }
-
     /** The X API request for the reply: path, JSON body and bearer token. */
     @Override
     public ReplyPlan plan(Case value, String participant) {

@@ -50,12 +50,6 @@ public class WebchatOutbox implements ReplySender {
         return properties.isEnabled();
     }
 
-    /** The visitor the case's chat is with. */
-    @Override
-    public String recipient(Case value) {
-        return value.customer() == null ? null : value.customer().platformUserId();
-    }
-
     /**
      * Stores the reply for its visitor, no platform call needed, and names it for receipts by its message id. A reply
      * to a visitor the bridge no longer knows can never be delivered: refused, shown on the case.
