@@ -2,6 +2,7 @@ package org.casebridge.replies;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Channel;
@@ -38,7 +39,10 @@ public class ReplySenders {
 
     private final Map<Channel, ReplySender> senders = new EnumMap<>(Channel.class);
 
-    ReplySenders(List<ReplySender> senders) {
+    private final ProducerTemplate producer;
+
+    ReplySenders(List<ReplySender> senders, ProducerTemplate producer) {
+        this.producer = producer;
         for (ReplySender sender : senders) {
             ReplySender earlier = this.senders.put(sender.channel(), sender);
             if (earlier != null) {
@@ -63,7 +67,27 @@ public class ReplySenders {
     }
 
     /**
-     * Route step: the plan of the delivery channel's sender for the outbound case in {@link CaseHeaders#CASE_PROPERTY}.
+     * Route step: sends the reply in {@link CaseHeaders#CASE_PROPERTY} on its delivery channel, call by call through
+     * {@code direct:send-<channel>}. One step, so that a redelivery re-plans and re-sends the whole reply, as a
+     * redelivered sender flow did; a failed call leaves the exchange with its own headers back.
+     */
+    public void send(Exchange exchange) throws Exception {
+        plan(exchange);
+        while (exchange.getProperty(CALL_PROPERTY) != null) {
+            prepare(exchange);
+            producer.send("direct:send-" + exchange.getProperty(VIA_PROPERTY, String.class), exchange);
+            Exception failed = exchange.getException();
+            if (failed != null) {
+                exchange.setException(null);
+                restoreHeaders(exchange);
+                throw failed;
+            }
+            answer(exchange);
+        }
+    }
+
+    /**
+     * The plan of the delivery channel's sender for the outbound case in {@link CaseHeaders#CASE_PROPERTY}.
      * A channel without a running sender fails the reply; a detour re-addresses the case to the other channel.
      */
     public void plan(Exchange exchange) {
