@@ -11,21 +11,26 @@ import org.casebridge.channel.chat.ChatNormalizer;
 import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookRequest;
-import org.casebridge.channel.sms.SmsPlatform;
-import org.casebridge.channel.whatsapp.WhatsAppPlatform;
 import org.casebridge.cases.Priority;
 import org.casebridge.shared.RejectedRequestException;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.filter.AssignableTypeFilter;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -35,17 +40,32 @@ import java.util.stream.Stream;
  */
 final class ChatPayloads {
 
-    /** The platforms the command knows, by channel wire name: each gives an instance with default settings, offline. */
-    static final Map<String, Supplier<ChatPlatform>> PLATFORMS = new TreeMap<>();
+    /**
+     * The platforms the command knows, by channel wire name, found on the class path rather than listed: every
+     * {@link ChatPlatform} below {@code org.casebridge.channel} with a public static {@code forNormalise()}, which gives
+     * the platform (or, for a class serving several channels, a list of them) with default settings, offline. A new
+     * platform package is known here without touching this class.
+     */
+    static final Map<String, ChatPlatform> PLATFORMS = discover();
 
-    static {
-        PLATFORMS.put("instagram", org.casebridge.channel.instagram.InstagramPlatform::forNormalise);
-        PLATFORMS.put("messenger", org.casebridge.channel.messenger.MessengerPlatform::forNormalise);
-        PLATFORMS.put("sms", SmsPlatform::forNormalise);
-        PLATFORMS.put("telegram", org.casebridge.channel.telegram.TelegramPlatform::forNormalise);
-        PLATFORMS.put("twitter", org.casebridge.channel.twitter.TwitterPlatform::forNormalise);
-        PLATFORMS.put("webchat", org.casebridge.channel.webchat.WebchatPlatform::forNormalise);
-        PLATFORMS.put("whatsapp", WhatsAppPlatform::forNormalise);
+    private static Map<String, ChatPlatform> discover() {
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AssignableTypeFilter(ChatPlatform.class));
+        Map<String, ChatPlatform> found = new TreeMap<>();
+        for (BeanDefinition candidate : scanner.findCandidateComponents("org.casebridge.channel")) {
+            Class<?> type = ClassUtils.resolveClassName(candidate.getBeanClassName(), ChatPayloads.class.getClassLoader());
+            Method factory = ReflectionUtils.findMethod(type, "forNormalise");
+            if (factory == null || !Modifier.isStatic(factory.getModifiers()) || !Modifier.isPublic(factory.getModifiers())) {
+                continue;
+            }
+            Object made = ReflectionUtils.invokeMethod(factory, null);
+            List<?> platforms = made instanceof List<?> list ? list : List.of(made);
+            for (Object platform : platforms) {
+                ChatPlatform chat = (ChatPlatform) platform;
+                found.put(chat.channel().wireName(), chat);
+            }
+        }
+        return Collections.unmodifiableMap(found);
     }
 
     private final ObjectMapper mapper;
@@ -62,7 +82,7 @@ final class ChatPayloads {
     }
 
     int execute(String channel, Path path) {
-        ChatPlatform platform = PLATFORMS.get(channel).get();
+        ChatPlatform platform = PLATFORMS.get(channel);
         try {
             if (Files.isDirectory(path)) {
                 boolean allRead = true;

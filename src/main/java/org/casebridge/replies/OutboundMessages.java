@@ -13,7 +13,6 @@ import org.casebridge.cases.Direction;
 import org.casebridge.cases.Priority;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
-import org.casebridge.channel.chat.DeliveryReceipts;
 import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,7 @@ public class OutboundMessages {
     }
 
     private final JdbcTemplate jdbc;
-    private final DeliveryReceipts receipts;
+    private final PendingReceipts receipts;
     private final TransactionTemplate tx;
     private final ObjectMapper mapper;
     private final CaseSchema schema;
@@ -75,7 +74,7 @@ public class OutboundMessages {
     private final ApplicationEventPublisher events;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     ApplicationEventPublisher events, DeliveryReceipts receipts) {
+                     ApplicationEventPublisher events, PendingReceipts receipts) {
         this.events = events;
         this.receipts = receipts;
         this.jdbc = jdbc;

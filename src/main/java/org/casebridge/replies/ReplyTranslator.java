@@ -16,7 +16,6 @@ import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadMethod;
 import org.casebridge.cases.Trust;
-import org.casebridge.channel.email.EmailReplySender;
 import org.jsoup.Jsoup;
 import org.jsoup.safety.Safelist;
 import org.springframework.stereotype.Component;
@@ -42,12 +41,12 @@ public class ReplyTranslator {
 
     private final ReplyReader reader;
     private final OutboundMessages outbound;
-    private final EmailReplySender email;
+    private final ReplySenders senders;
 
-    ReplyTranslator(ReplyReader reader, OutboundMessages outbound, EmailReplySender email) {
+    ReplyTranslator(ReplyReader reader, OutboundMessages outbound, ReplySenders senders) {
         this.reader = reader;
         this.outbound = outbound;
-        this.email = email;
+        this.senders = senders;
     }
 
     /**
@@ -82,18 +81,14 @@ public class ReplyTranslator {
             source = new Source(facts.firstInbound().source().system(), null, null);
             thread = new CaseThread(ThreadMethod.PLATFORM, 1.0, null, List.of(), null);
         }
-        if (deliveredBy == Channel.EMAIL) {
-            EmailReplySender.Addressing addressing = email.address(normalised, facts.subject(), messageId, facts.firstInbound(),
-                    facts.latestEmailId(), facts.latestEmailReferences());
-            subject = addressing.subject();
-            recipients = addressing.recipients();
-            thread = addressing.thread();
-            source = addressing.source();
-        }
-        Case value = new Case(Case.SCHEMA_VERSION, normalised, messageId, facts.channel(), Direction.OUTBOUND,
+        Case draft = new Case(Case.SCHEMA_VERSION, normalised, messageId, facts.channel(), Direction.OUTBOUND,
                 MessageKind.fromWire(reply.kindOrDefault()), now, null, facts.firstInbound().customer(), subject,
                 new Body(text, text.strip(), html), List.of(), recipients, thread, source, facts.priority(), null,
                 new Sla(null), BACK_OFFICE);
+        // a channel that addresses replies itself (email: recipients, subject, threading, Message-ID) does so now
+        ReplySender.Conversation conversation = new ReplySender.Conversation(facts.firstInbound(), facts.latestEmailId(),
+                facts.latestEmailReferences());
+        Case value = senders.sender(deliveredBy).map(sender -> sender.address(draft, conversation)).orElse(draft);
 
         exchange.setProperty(CaseHeaders.CASE_PROPERTY, value);
         exchange.setProperty(ReplyHeaders.REPLY_PROPERTY, reply);

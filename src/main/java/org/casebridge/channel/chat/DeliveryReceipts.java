@@ -1,6 +1,7 @@
 package org.casebridge.channel.chat;
 
 import org.casebridge.cases.Channel;
+import org.casebridge.replies.PendingReceipts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,7 +23,7 @@ import java.util.UUID;
  * its send API answered): it is kept in {@code cb_pending_receipt} and applied once the id is recorded.
  */
 @Component
-public class DeliveryReceipts {
+public class DeliveryReceipts implements PendingReceipts {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReceipts.class);
     private static final List<String> ORDER = List.of("queued", DeliveryReceipt.SENT, DeliveryReceipt.DELIVERED, DeliveryReceipt.READ);
@@ -77,6 +78,7 @@ public class DeliveryReceipts {
      * Applies the receipts kept for {@code externalId} before its message was recorded, and forgets them. Called by
      * the reply flow once the platform's id for a sent message is stored.
      */
+    @Override
     public void applyPending(Channel channel, String externalId) {
         if (externalId == null) {
             return;

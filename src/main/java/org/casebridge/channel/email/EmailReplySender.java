@@ -9,9 +9,8 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
-import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
-import org.casebridge.cases.CaseHeaders;
+import org.casebridge.cases.Channel;
 import org.casebridge.cases.CaseThread;
 import org.casebridge.cases.EmailAddress;
 import org.casebridge.cases.MessageKind;
@@ -20,6 +19,11 @@ import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.ThreadIndex;
 import org.casebridge.cases.ThreadMethod;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.springframework.stereotype.Component;
 
 import java.io.UnsupportedEncodingException;
@@ -29,12 +33,13 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The email channel's reply sender: addresses a reply (To, subject with the case token, Reply-To with the token,
+ * The email channel's {@link ReplySender}: addresses a reply (To, subject with the case token, Reply-To with the token,
  * In-Reply-To and References from the customer's latest mail, our Message-ID) and turns the stored outbound case into
  * the MIME message that the outbox's smtp/smtps endpoint sends.
  * <p>
@@ -42,7 +47,7 @@ import java.util.regex.Pattern;
  * is the same mail with the same Message-ID, so a mail client shows a duplicate at most once.
  */
 @Component("emailReplySender")
-public class EmailReplySender {
+public class EmailReplySender implements ReplySender {
 
     /** A subject that answers something already: "Re:" in any case, perhaps with a space before the colon. */
     private static final Pattern REPLY_PREFIX = Pattern.compile("(?i)^re\\s*:");
@@ -83,11 +88,43 @@ public class EmailReplySender {
                 new Source(outbox.getFromAddress(), ownMessageId, null));
     }
 
-    /**
-     * Route step: the outbound case in {@link CaseHeaders#CASE_PROPERTY} becomes the body, as the MIME message to send.
-     */
-    public void compose(Exchange exchange) throws MessagingException {
-        exchange.getMessage().setBody(toMimeMessage(exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class)));
+    @Override
+    public Channel channel() {
+        return Channel.EMAIL;
+    }
+
+    /** The reply addressed by mail: to the customer, with the case token, threaded under the customer's latest mail. */
+    @Override
+    public Case address(Case draft, Conversation conversation) {
+        Addressing addressing = address(draft.caseId(), draft.subject(), draft.messageId(), conversation.firstInbound(),
+                conversation.latestEmailId(), conversation.latestEmailReferences());
+        return new Case(draft.schemaVersion(), draft.caseId(), draft.messageId(), draft.channel(), draft.direction(), draft.kind(),
+                draft.receivedAt(), draft.sentAt(), draft.customer(), addressing.subject(), draft.body(), draft.attachments(),
+                addressing.recipients(), addressing.thread(), addressing.source(), draft.priority(), draft.category(), draft.sla(),
+                draft.trust());
+    }
+
+    /** The first address the reply is sent to (addressing refused a reply without one already). */
+    @Override
+    public String recipient(Case reply) {
+        return reply.recipients() == null || reply.recipients().to() == null || reply.recipients().to().isEmpty() ? null
+                : reply.recipients().to().get(0).address();
+    }
+
+    /** One call: the stored outbound case as the MIME message, which the outbox endpoint sends as it is. */
+    @Override
+    public ReplyPlan plan(Case reply, String recipient) {
+        try {
+            return ReplyPlan.Calls.of(new PlatformCall(toMimeMessage(reply), Map.of()));
+        } catch (MessagingException e) {
+            return new SendOutcome.Failed("The reply cannot be written as a mail: " + e.getMessage());
+        }
+    }
+
+    /** The outbox took the mail; its Message-ID is on the case already ({@code source.externalId}). */
+    @Override
+    public SendOutcome answer(Case reply, PlatformCall call, PlatformAnswer answer) {
+        return new SendOutcome.Sent(null);
     }
 
     /** The mail for an addressed outbound case. */

@@ -3,11 +3,16 @@ package org.casebridge.channel.sms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -18,11 +23,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Translator from an outbound SMS Case to a call of Twilio's Messages API ({@code routes/case-replies-to-sms.yaml}),
- * and from Twilio's answer to the message's sid, or to the reason it can never be sent.
+ * The SMS {@link ReplySender}: an outbound Case becomes one call of Twilio's Messages API
+ * ({@code routes/case-replies-to-sms.yaml}), and Twilio's answer the message's sid, or the reason it can never be sent.
  */
 @Component("smsReplySender")
-public class SmsReplySender {
+public class SmsReplySender implements ReplySender {
 
     private final SmsProperties properties;
     private final ObjectMapper mapper;
@@ -32,28 +37,37 @@ public class SmsReplySender {
         this.mapper = mapper;
     }
 
-    /**
-     * Route step: the form POST for the outbound Case in {@link CaseHeaders#CASE_PROPERTY}. A reply that cannot be an
-     * SMS (no number, too long, empty) is refused here, before Twilio is called.
-     */
-    public void compose(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        if (properties.getAccountSid().isEmpty() || properties.getAuthToken().isEmpty()) {
-            throw new IllegalStateException("casebridge.channels.sms.account-sid and auth-token must be set to send SMS");
-        }
-        String to = value.customer() == null ? null
+    @Override
+    public Channel channel() {
+        return Channel.SMS;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
+    }
+
+    /** The customer's number. */
+    @Override
+    public String recipient(Case value) {
+        return value.customer() == null ? null
                 : value.customer().platformUserId() != null ? value.customer().platformUserId() : value.customer().phone();
-        if (to == null || to.isBlank()) {
-            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " has no phone number to text");
+    }
+
+    /** The form POST for the reply. A reply that cannot be an SMS (no number, too long, empty) is refused before Twilio is called. */
+    @Override
+    public ReplyPlan plan(Case value, String to) {
+        if (properties.getAccountSid().isEmpty() || properties.getAuthToken().isEmpty()) {
+            return new SendOutcome.Failed("casebridge.channels.sms.account-sid and auth-token must be set to send SMS");
         }
         String text = value.body() == null || value.body().text() == null ? "" : value.body().text().strip();
         if (text.isEmpty()) {
-            throw new RejectedMessageException("empty-reply", "Reply " + value.messageId() + " to case " + value.caseId()
+            return new SendOutcome.Refused("empty-reply", "Reply " + value.messageId() + " to case " + value.caseId()
                     + " has no text; an SMS reply needs text");
         }
         if (text.length() > properties.getMaxReplyLength()) {
             // one reply is one message with one sid and one delivery status; a split reply could arrive half
-            throw new RejectedMessageException("reply-too-long", "Reply " + value.messageId() + " to case " + value.caseId() + " is "
+            return new SendOutcome.Refused("reply-too-long", "Reply " + value.messageId() + " to case " + value.caseId() + " is "
                     + text.length() + " characters; an SMS reply may have at most " + properties.getMaxReplyLength()
                     + " (Twilio's limit). Shorten it, or answer by email.");
         }
@@ -64,7 +78,7 @@ public class SmsReplySender {
         } else {
             String from = account(value);
             if (from == null) {
-                throw new RejectedMessageException("no-sender", "Case " + value.caseId() + " does not say which Twilio number the customer"
+                return new SendOutcome.Refused("no-sender", "Case " + value.caseId() + " does not say which Twilio number the customer"
                         + " texted (source.system " + (value.source() == null ? null : value.source().system())
                         + "), and no casebridge.channels.sms.messaging-service-sid is set");
             }
@@ -75,43 +89,35 @@ public class SmsReplySender {
         if (statusCallback != null) {
             form.put("StatusCallback", statusCallback);
         }
-        Message message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8");
-        message.setHeader("Authorization", SmsPlatform.basicAuth(properties.getAccountSid(), properties.getAuthToken()));
-        message.setHeader("Accept", "application/json");
-        message.removeHeaders("CamelHttp(Uri|Path|Query|Url)");
-        message.setBody(encode(form));
+        return ReplyPlan.Calls.of(new PlatformCall(encode(form), Map.of(Exchange.HTTP_METHOD, "POST",
+                Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8",
+                "Authorization", SmsPlatform.basicAuth(properties.getAccountSid(), properties.getAuthToken()),
+                "Accept", "application/json")));
     }
 
     /**
-     * Route step after Twilio answered: its sid for the message into {@link ReplyHeaders#PLATFORM_MESSAGE_ID}. A 400
-     * (invalid number, opted out, ...) can never succeed: {@link RejectedMessageException}, reported on the case at
-     * once. Anything else (401 while the token is being fixed, 429, 5xx) fails and is redelivered.
+     * Twilio's sid for the message. A 400 (invalid number, opted out, ...) can never succeed: refused, reported on the
+     * case at once. Anything else (401 while the token is being fixed, 429, 5xx) fails and is redelivered.
      */
-    public void sent(Exchange exchange) throws IOException {
-        Message message = exchange.getMessage();
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = message.getBody(String.class);
+    @Override
+    public SendOutcome answer(Case value, PlatformCall call, PlatformAnswer answered) {
+        int status = answered.status();
+        String body = answered.text();
         JsonNode answer = body == null || body.isBlank() ? mapper.createObjectNode() : readQuietly(body);
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        message.removeHeader("Authorization");
         if (status / 100 == 2) {
             String sid = answer.path("sid").asText(null);
             if (sid == null || sid.isBlank()) {
-                throw new IllegalStateException("Twilio answered HTTP " + status + " without a message sid: " + abbreviate(body));
+                return new SendOutcome.Failed("Twilio answered HTTP " + status + " without a message sid: " + abbreviate(body));
             }
-            message.setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, sid);
-            return;
+            return new SendOutcome.Sent(sid);
         }
         String code = answer.path("code").asText("");
         String reason = "Twilio answered HTTP " + status + (code.isEmpty() ? "" : ", error " + code) + ": "
                 + answer.path("message").asText(abbreviate(body));
         if (status == 400) {
-            throw new RejectedMessageException("sms-refused", "Reply " + (value == null ? "" : value.messageId())
-                    + " refused by Twilio, not retried. " + reason);
+            return new SendOutcome.Refused("sms-refused", "Reply " + value.messageId() + " refused by Twilio, not retried. " + reason);
         }
-        throw new IllegalStateException(reason);
+        return new SendOutcome.Failed(reason);
     }
 
     /** Where Twilio reports the delivery of what the bridge sends: the public webhook URL + {@code /status}. */

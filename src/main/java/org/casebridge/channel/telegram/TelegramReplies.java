@@ -1,6 +1,5 @@
 package org.casebridge.channel.telegram;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.component.telegram.TelegramConstants;
 import org.apache.camel.component.telegram.model.MessageResult;
 import org.apache.camel.component.telegram.model.OutgoingTextMessage;
@@ -8,43 +7,62 @@ import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
+
 /**
- * Translator between an outbound case message and camel-telegram: the reply becomes a {@code sendMessage} to the
- * customer's private chat with the bot, and Telegram's answer names the message for the case.
+ * The Telegram {@link ReplySender}: the reply becomes a camel-telegram {@code sendMessage} to the customer's private
+ * chat with the bot ({@code routes/case-replies-to-telegram.yaml}), and Telegram's answer names the message for the case.
  */
 @Component("telegramReplies")
-public class TelegramReplies {
+public class TelegramReplies implements ReplySender {
 
     /** Telegram's limit for one message's text. */
     static final int MAX_TEXT = 4096;
 
-    /** Route step: the outbound case in {@code CasebridgeCase} becomes an {@link OutgoingTextMessage} in the body. */
-    public void compose(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        String chatId = value.customer() == null ? null : value.customer().platformUserId();
-        if (chatId == null || chatId.isBlank()) {
-            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " has no Telegram chat to answer to");
-        }
+    private final TelegramProperties properties;
+
+    public TelegramReplies(TelegramProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.TELEGRAM;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
+    }
+
+    /** The reply as an {@link OutgoingTextMessage} to the customer's chat. */
+    @Override
+    public ReplyPlan plan(Case value, String chatId) {
         String text = value.body().text();
         if (text.length() > MAX_TEXT) {
-            throw new RejectedMessageException("reply-too-long", "The reply is " + text.length() + " characters; Telegram takes at most " + MAX_TEXT);
+            return new SendOutcome.Refused("reply-too-long", "The reply is " + text.length() + " characters; Telegram takes at most " + MAX_TEXT);
         }
         OutgoingTextMessage message = new OutgoingTextMessage();
         message.setText(text);
         message.setChatId(chatId);
-        exchange.getMessage().setBody(message);
-        exchange.getMessage().setHeader(TelegramConstants.TELEGRAM_CHAT_ID, chatId);
+        return ReplyPlan.Calls.of(new PlatformCall(message, Map.of(TelegramConstants.TELEGRAM_CHAT_ID, chatId), chatId));
     }
 
-    /** Route step after the send: the id Telegram gave the message ({@code <chat id>:<message id>}), for threading. */
-    public void sent(Exchange exchange) {
-        MessageResult result = exchange.getMessage().getBody(MessageResult.class);
+    /** The id Telegram gave the message ({@code <chat id>:<message id>}), for threading. */
+    @Override
+    public SendOutcome answer(Case value, PlatformCall call, PlatformAnswer answer) {
+        MessageResult result = answer.body() instanceof MessageResult sent ? sent : null;
         if (result == null || !result.isOk() || result.getMessage() == null) {
-            throw new IllegalStateException("Telegram did not confirm the message: " + result);
+            return new SendOutcome.Failed("Telegram did not confirm the message: " + answer.body());
         }
-        String chatId = exchange.getMessage().getHeader(TelegramConstants.TELEGRAM_CHAT_ID, String.class);
-        exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, chatId + ":" + result.getMessage().getMessageId());
+        return new SendOutcome.Sent(call.context() + ":" + result.getMessage().getMessageId());
     }
 }

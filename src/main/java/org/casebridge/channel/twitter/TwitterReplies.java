@@ -4,23 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Translator from an outbound Case on an X case to the X API call of {@code routes/case-replies-to-twitter.yaml}, and
- * from X's answer to the platform id of the message sent.
+ * The X {@link ReplySender}: an outbound Case on an X case becomes the X API call of
+ * {@code routes/case-replies-to-twitter.yaml}, and X's answer the platform id of the message sent.
  * <p>
  * A direct message case is answered by DM ({@code POST /2/dm_conversations/with/{participant}/messages}). A case whose
  * latest customer message was a public mention is answered as {@code casebridge.channels.twitter.reply-to-mentions}
@@ -30,12 +34,8 @@ import java.util.Map;
  * office's text: whatever the case says stays private.
  */
 @Component("twitterReplies")
-public class TwitterReplies {
+public class TwitterReplies implements ReplySender {
 
-    /** Exchange property: the public reply is due because X refused the direct message. */
-    public static final String PUBLIC_FALLBACK = "CasebridgeTwitterPublicFallback";
-    private static final String SAVED_HEADERS = "CasebridgeTwitterSavedHeaders";
-    private static final String CALL = "CasebridgeTwitterCall";
     private static final Logger LOG = LoggerFactory.getLogger(TwitterReplies.class);
 
     private final TwitterProperties properties;
@@ -53,27 +53,28 @@ public class TwitterReplies {
         enum Kind { DM, PUBLIC_REPLY }
     }
 
-    /**
-     * Route step: the outbound case (exchange property {@code CasebridgeCase}) becomes the X API request: path, JSON
-     * body and bearer token. The exchange's own headers are kept aside so none of them reaches X.
-     */
-    public void prepare(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        if (value == null || value.customer() == null || value.customer().platformUserId() == null) {
-            throw new RejectedMessageException("no-recipient", "The reply has no X user id to write to");
-        }
+    @Override
+    public Channel channel() {
+        return Channel.TWITTER;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
+    }
+
+    /** The X API request for the reply: path, JSON body and bearer token. */
+    @Override
+    public ReplyPlan plan(Case value, String participant) {
         String token = properties.getUserAccessToken();
         if (token == null || token.isBlank()) {
             // a setting can be fixed: redelivered, then dead-lettered with this reason
-            throw new IllegalStateException("No X user access token is configured (casebridge.channels.twitter.user-access-token)");
+            return new SendOutcome.Failed("No X user access token is configured (casebridge.channels.twitter.user-access-token)");
         }
         String latest = jdbc.queryForList("select external_id from cb_message where case_id = ? and direction = 'inbound'"
                         + " and channel = 'twitter' order by received_at desc", String.class, value.caseId())
                 .stream().filter(id -> id != null).findFirst().orElse(null);
-        Call call = call(value.customer().platformUserId(), latest, properties.getReplyToMentions());
-        Message message = exchange.getMessage();
-        exchange.setProperty(SAVED_HEADERS, new HashMap<>(message.getHeaders()));
-        request(exchange, call, value);
+        return ReplyPlan.Calls.of(request(call(participant, latest, properties.getReplyToMentions()), value));
     }
 
     /**
@@ -88,27 +89,23 @@ public class TwitterReplies {
                 : new Call(Call.Kind.DM, participant, tweetId, mention);
     }
 
-    private void request(Exchange exchange, Call call, Case value) {
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
+    private PlatformCall request(Call call, Case value) {
         Map<String, Object> body = new LinkedHashMap<>();
+        String path;
         if (call.kind() == Call.Kind.DM) {
-            message.setHeader(Exchange.HTTP_PATH, "/2/dm_conversations/with/" + call.participant() + "/messages");
+            path = "/2/dm_conversations/with/" + call.participant() + "/messages";
             body.put("text", value.body().text());
         } else {
-            message.setHeader(Exchange.HTTP_PATH, "/2/tweets");
+            path = "/2/tweets";
             body.put("text", publicText(value));
             body.put("reply", Map.of("in_reply_to_tweet_id", call.tweetId()));
         }
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Authorization", "Bearer " + properties.getUserAccessToken().strip());
         try {
-            message.setBody(mapper.writeValueAsString(body));
+            return new PlatformCall(mapper.writeValueAsString(body), Map.of(Exchange.HTTP_PATH, path, Exchange.HTTP_METHOD, "POST",
+                    Exchange.CONTENT_TYPE, "application/json", "Authorization", "Bearer " + properties.getUserAccessToken().strip()), call);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        exchange.setProperty(CALL, call);
     }
 
     /** The public reply to a mention: the reference and an invitation to write privately, nothing of the case. */
@@ -119,42 +116,32 @@ public class TwitterReplies {
     }
 
     /**
-     * Route step after the call: X's id for the message into {@code CasebridgePlatformMessageId}, the exchange's
-     * headers back. A refused DM on a mention case (X answers 403) makes the public reply due instead; other refusals
-     * that will never succeed (400, 403, 404) are {@link RejectedMessageException}s; 401, 429 and 5xx are redelivered.
+     * X's id for the message. A refused DM on a mention case (X answers 403) makes the public reply due instead;
+     * other refusals that will never succeed (400, 403, 404) are refused; 401, 429 and 5xx are redelivered.
      */
-    public void answer(Exchange exchange) {
-        Message message = exchange.getMessage();
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String response = message.getBody(String.class);
-        Call call = exchange.getProperty(CALL, Call.class);
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        boolean fallingBack = Boolean.TRUE.equals(exchange.getProperty(PUBLIC_FALLBACK, Boolean.class));
+    @Override
+    public SendOutcome answer(Case value, PlatformCall request, PlatformAnswer answer) {
+        int status = answer.status();
+        String response = answer.text();
+        Call call = (Call) request.context();
         if (status / 100 == 2) {
             String id = platformId(response, call);
-            restoreHeaders(exchange);
-            exchange.removeProperty(PUBLIC_FALLBACK);
-            if (id != null) {
-                message.setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, id);
-            } else {
+            if (id == null) {
                 LOG.warn("X accepted reply {} on case {} but named no id for it: its receipts cannot be matched",
                         value.messageId(), value.caseId());
             }
-            return;
+            return new SendOutcome.Sent(id);
         }
         String reason = "X answered HTTP " + status + " to " + (call.kind() == Call.Kind.DM ? "the direct message" : "the public reply")
                 + ": " + detail(response);
-        if (status == 403 && call.kind() == Call.Kind.DM && call.mention() && !fallingBack) {
+        if (status == 403 && call.kind() == Call.Kind.DM && call.mention()) {
             LOG.info("Case {}: {}; replying publicly to tweet {} with the reference only", value.caseId(), reason, call.tweetId());
-            exchange.setProperty(PUBLIC_FALLBACK, true);
-            request(exchange, new Call(Call.Kind.PUBLIC_REPLY, call.participant(), call.tweetId(), true), value);
-            return;
+            return new SendOutcome.Next(request(new Call(Call.Kind.PUBLIC_REPLY, call.participant(), call.tweetId(), true), value));
         }
-        restoreHeaders(exchange);
         if (status == 400 || status == 403 || status == 404) {
-            throw new RejectedMessageException("twitter-refused", reason);
+            return new SendOutcome.Refused("twitter-refused", reason);
         }
-        throw new IllegalStateException(reason);
+        return new SendOutcome.Failed(reason);
     }
 
     private String platformId(String response, Call call) {
@@ -187,15 +174,4 @@ public class TwitterReplies {
         }
         return response.length() > 300 ? response.substring(0, 300) + "…" : response;
     }
-
-    @SuppressWarnings("unchecked")
-    private static void restoreHeaders(Exchange exchange) {
-        Map<String, Object> saved = exchange.getProperty(SAVED_HEADERS, Map.class);
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        if (saved != null) {
-            message.getHeaders().putAll(saved);
-        }
-    }
-
 }

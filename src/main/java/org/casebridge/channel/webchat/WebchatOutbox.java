@@ -2,12 +2,15 @@ package org.casebridge.channel.webchat;
 
 import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
-import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Channel;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.channel.chat.DeliveryReceipt;
 import org.casebridge.channel.chat.DeliveryReceipts;
-import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -19,37 +22,43 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The replies waiting for visitors ({@code cb_webchat_event}): the sender route stores each one there, and whichever
- * instance holds the visitor's stream sends it ({@link WebchatStreams}). The database, not an instance's memory, is
- * the truth, so a visitor offline now gets the reply when they come back, on any instance.
+ * The web chat {@link ReplySender}, and the replies waiting for visitors ({@code cb_webchat_event}): a reply is stored
+ * there, and whichever instance holds the visitor's stream sends it ({@link WebchatStreams}). The database, not an
+ * instance's memory, is the truth, so a visitor offline now gets the reply when they come back, on any instance.
  */
 @Component("webchatOutbox")
-public class WebchatOutbox {
+public class WebchatOutbox implements ReplySender {
 
     private final JdbcTemplate jdbc;
     private final WebchatVisitors visitors;
     private final DeliveryReceipts receipts;
+    private final WebchatProperties properties;
 
-    public WebchatOutbox(JdbcTemplate jdbc, WebchatVisitors visitors, DeliveryReceipts receipts) {
+    public WebchatOutbox(JdbcTemplate jdbc, WebchatVisitors visitors, DeliveryReceipts receipts, WebchatProperties properties) {
         this.jdbc = jdbc;
         this.visitors = visitors;
         this.receipts = receipts;
+        this.properties = properties;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.WEBCHAT;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
     }
 
     /**
-     * Route step of {@code direct:send-webchat}: stores the outbound case message (exchange property
-     * {@link CaseHeaders#CASE_PROPERTY}) for its visitor and names it for receipts (header
-     * {@link ReplyHeaders#PLATFORM_MESSAGE_ID}: the message id). A reply to a visitor the bridge no longer knows can
-     * never be delivered: a {@link RejectedMessageException}, shown on the case.
+     * Stores the reply for its visitor, no platform call needed, and names it for receipts by its message id. A reply
+     * to a visitor the bridge no longer knows can never be delivered: refused, shown on the case.
      */
-    public void store(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        String visitorId = value.customer() == null ? null : value.customer().platformUserId();
-        if (visitorId == null) {
-            throw new RejectedMessageException("no-visitor", "Case " + value.caseId() + " has no web chat visitor to answer");
-        }
+    @Override
+    public ReplyPlan plan(Case value, String visitorId) {
         if (!visitors.exists(visitorId)) {
-            throw new RejectedMessageException("visitor-gone", "Web chat visitor " + visitorId + " of case " + value.caseId()
+            return new SendOutcome.Refused("visitor-gone", "Web chat visitor " + visitorId + " of case " + value.caseId()
                     + " is no longer known (not seen within casebridge.channels.webchat.visitor-retention)");
         }
         String system = value.source() == null ? null : value.source().system();
@@ -62,7 +71,13 @@ public class WebchatOutbox {
         } catch (DuplicateKeyException redelivered) {
             // stored by an earlier attempt that did not get as far as marking it sent: the visitor sees it once
         }
-        exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, value.messageId());
+        return new SendOutcome.Sent(value.messageId());
+    }
+
+    /** Never called: a web chat reply needs no platform call. */
+    @Override
+    public SendOutcome answer(Case value, PlatformCall call, PlatformAnswer answer) {
+        throw new IllegalStateException("A web chat reply makes no platform call");
     }
 
     /** A reply for a visitor, as the stream sends it. */

@@ -5,11 +5,6 @@ public final class WhatsAppHeaders {
 
     /** The business phone number id a reply goes out from: the account the customer wrote to. */
     public static final String PHONE_NUMBER_ID = "CasebridgeWhatsappPhoneNumberId";
-    /**
-     * Exchange property: why the reply's free text is not sent (the customer-service window closed), when it is not;
-     * the flow sends the reopen template instead and then fails the reply with this reason.
-     */
-    public static final String WINDOW_CLOSED = "CasebridgeWhatsappWindowClosed";
 
     private WhatsAppHeaders() {
     }

@@ -2,31 +2,35 @@ package org.casebridge.channel.whatsapp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.Exchange;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.shared.RejectedMessageException;
-import org.casebridge.replies.EmailDetour;
 import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.cases.Channel;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Translator from an outbound Case to a WhatsApp Cloud API {@code /messages} call (made with camel-http, see
- * {@code routes/case-replies-to-whatsapp.yaml} for why not camel-whatsapp), and back from the API's answer:
- * free text inside the customer-service window; outside it the case is flagged and either the reply detours by email
- * (fallback email, address known) or the reopen template goes out and the reply fails with that reason; the platform's message id for delivery receipts, and refusals the API will never accept
- * turned into rejections rather than retries.
+ * The WhatsApp {@link ReplySender}: an outbound Case becomes a Cloud API {@code /messages} call (made with camel-http,
+ * see {@code routes/case-replies-to-whatsapp.yaml} for why not camel-whatsapp), and the API's answer the platform's
+ * message id for delivery receipts, or a refusal that no retry changes. Free text inside the customer-service window;
+ * outside it the case is flagged and either the reply detours by email (fallback email, address known) or the reopen
+ * template goes out and the reply fails with that reason.
  */
 @Component("whatsappReplySender")
-public class WhatsAppReplySender {
+public class WhatsAppReplySender implements ReplySender {
 
     /** WhatsApp's limit for a text message body. */
     static final int MAX_TEXT = 4096;
@@ -44,16 +48,27 @@ public class WhatsAppReplySender {
         this.window = window;
     }
 
+    /** What a call is: the reply itself, or the reopen template sent instead because the window closed ({@code closed}). */
+    private record Sending(String closed) {
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.WHATSAPP;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
+    }
+
     /**
-     * Route step: the outbound case ({@link CaseHeaders#CASE_PROPERTY}) becomes the JSON message to POST, with the
-     * bearer token, and header {@link WhatsAppHeaders#PHONE_NUMBER_ID} the number it goes out from. Outside the window the body is the
-     * reopen template and {@link WhatsAppHeaders#WINDOW_CLOSED} says why; without a template the reply fails here.
+     * The JSON message to POST from the number the customer wrote to, with the bearer token. Outside the window: a
+     * detour by email, or the reopen template; without a template the reply fails here.
      */
-    public void compose(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        Message message = exchange.getMessage();
+    @Override
+    public ReplyPlan plan(Case value, String to) {
         String phoneNumberId = phoneNumberId(value);
-        String to = recipient(value);
 
         Optional<String> closed = window.closedReason(value.caseId(), Instant.now());
         if (closed.isPresent()) {
@@ -62,106 +77,90 @@ public class WhatsAppReplySender {
             if (properties.getFallback() == WhatsAppProperties.Fallback.EMAIL) {
                 Optional<String> email = window.knownEmail(value.caseId(), value.customer() == null ? null : value.customer().phone());
                 if (email.isPresent()) {
-                    exchange.setProperty(EmailDetour.ADDRESS_PROPERTY, email.get());
-                    exchange.setProperty(WhatsAppHeaders.WINDOW_CLOSED, reason);
-                    return;
+                    return new ReplyPlan.Detour(Channel.EMAIL, email.get(), reason);
                 }
             }
             WhatsAppProperties.Template template = properties.getReopenTemplate();
             if (template.getName() == null || template.getName().isBlank()) {
-                throw new RejectedMessageException(CustomerServiceWindow.FLAG, reason
+                return new SendOutcome.Refused(CustomerServiceWindow.FLAG, reason
                         + "; no reopen template is configured (casebridge.channels.whatsapp.reopen-template.name), so the customer was not told");
             }
-            exchange.setProperty(WhatsAppHeaders.WINDOW_CLOSED, reason);
-            toGraphApi(message, phoneNumberId, template(to, value.caseId(), template));
-            return;
+            return ReplyPlan.Calls.of(toGraphApi(phoneNumberId, template(to, value.caseId(), template), new Sending(reason)));
         }
         String text = value.body() == null || value.body().text() == null ? "" : value.body().text();
         if (text.isBlank()) {
-            throw new RejectedMessageException("empty-reply", "A WhatsApp reply needs text; reply " + value.messageId() + " has none");
+            return new SendOutcome.Refused("empty-reply", "A WhatsApp reply needs text; reply " + value.messageId() + " has none");
         }
         if (text.length() > MAX_TEXT) {
-            throw new RejectedMessageException("reply-too-long", "WhatsApp takes at most " + MAX_TEXT + " characters in a message; reply "
+            return new SendOutcome.Refused("reply-too-long", "WhatsApp takes at most " + MAX_TEXT + " characters in a message; reply "
                     + value.messageId() + " has " + text.length());
         }
         ObjectNode request = envelope(to, "text");
         request.putObject("text").put("preview_url", false).put("body", text);
-        toGraphApi(message, phoneNumberId, request);
+        return ReplyPlan.Calls.of(toGraphApi(phoneNumberId, request, new Sending(null)));
     }
 
     /** The call's body and the only headers it carries to the Graph API (WhatsAppConfiguration's filter drops the rest). */
-    private void toGraphApi(Message message, String phoneNumberId, ObjectNode request) {
-        // no CamelHttp* header of an earlier hop may redirect the call (the endpoint URI says where it goes)
-        message.removeHeaders("CamelHttp*");
-        message.setHeader(WhatsAppHeaders.PHONE_NUMBER_ID, phoneNumberId);
-        message.setHeader("Authorization", "Bearer " + properties.getAccessToken());
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setBody(json(request));
+    private PlatformCall toGraphApi(String phoneNumberId, ObjectNode request, Sending sending) {
+        return new PlatformCall(json(request), Map.of(WhatsAppHeaders.PHONE_NUMBER_ID, phoneNumberId,
+                "Authorization", "Bearer " + properties.getAccessToken(), Exchange.CONTENT_TYPE, "application/json; charset=UTF-8",
+                Exchange.HTTP_METHOD, "POST"), sending);
     }
 
     /**
-     * Route step after the call: the API's id for the message (header {@link ReplyHeaders#PLATFORM_MESSAGE_ID}).
-     * When the template went out instead of the reply, the reply fails with the window's reason (the template's id in
-     * it), so the case shows the reply as not delivered and the back office can send it once the customer writes.
+     * The API's id for the message. When the template went out instead of the reply, the reply fails with the
+     * window's reason (the template's id in it), so the case shows the reply as not delivered and the back office can
+     * send it once the customer writes. A refusal that cannot succeed on a retry (4xx other than 408 and 429: bad
+     * recipient, closed window, unapproved template, bad token) is refused with the API's words; 5xx and 429 are
+     * redelivered.
      */
-    public void sent(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        exchange.getMessage().removeHeader("Authorization");
-        JsonNode response = readJson(exchange.getMessage().getBody(String.class));
+    @Override
+    public SendOutcome answer(Case value, PlatformCall call, PlatformAnswer answer) {
+        int status = answer.status();
+        String body = answer.text() == null ? "" : answer.text();
+        if (status / 100 != 2) {
+            return refused(value, status, body);
+        }
+        JsonNode response = readJson(body);
         String platformId = response.path("messages").path(0).path("id").asText(null);
-        String closed = exchange.getProperty(WhatsAppHeaders.WINDOW_CLOSED, String.class);
+        String closed = ((Sending) call.context()).closed();
         if (closed != null) {
             String detail = closed + "; sent the template '" + properties.getReopenTemplate().getName() + "' inviting the customer to write back"
                     + (platformId == null ? "" : " (" + platformId + ")") + ". Send the reply again once they do.";
             window.flag(value.caseId(), detail);
-            throw new RejectedMessageException(CustomerServiceWindow.FLAG, detail);
+            return new SendOutcome.Refused(CustomerServiceWindow.FLAG, detail);
         }
         if (platformId == null) {
             // sent, but nothing to match receipts with: not worth sending it twice
             LOG.warn("WhatsApp took reply {} to case {} but answered no message id", value.messageId(), value.caseId());
-        } else {
-            exchange.getMessage().setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, platformId);
         }
         window.clear(value.caseId());
+        return new SendOutcome.Sent(platformId);
     }
 
-    /** Route step after the reply went by email instead: the case keeps the flag, saying where the reply went. */
-    public void detoured(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        window.flag(value.caseId(), exchange.getProperty(WhatsAppHeaders.WINDOW_CLOSED, String.class)
-                + "; the reply was sent by email to " + exchange.getProperty(EmailDetour.ADDRESS_PROPERTY, String.class) + " instead");
+    /** The reply went by email instead: the case keeps the flag, saying where the reply went. */
+    @Override
+    public void detoured(Case value, ReplyPlan.Detour detour) {
+        window.flag(value.caseId(), detour.reason() + "; the reply was sent by " + detour.channel().wireName() + " to "
+                + detour.address() + " instead");
     }
 
-    /**
-     * Route step when the API refused the call: a refusal that cannot succeed on a retry (4xx other than 408 and 429:
-     * bad recipient, closed window, unapproved template, bad token) becomes a {@link RejectedMessageException} with
-     * the API's words; anything else (5xx, 429, no answer) is raised again to be redelivered.
-     */
-    public void failed(Exchange exchange) throws Exception {
-        exchange.getMessage().removeHeader("Authorization");
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        if (!(caught instanceof HttpOperationFailedException refused)) {
-            throw caught == null ? new IllegalStateException("WhatsApp send failed without an exception") : caught;
-        }
-        int status = refused.getStatusCode();
+    private SendOutcome refused(Case value, int status, String body) {
         if (status < 400 || status >= 500 || status == 408 || status == 429) {
-            throw caught;
+            return new SendOutcome.Failed("WhatsApp answered HTTP " + status + ": " + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
         }
-        String body = refused.getResponseBody() == null ? "" : refused.getResponseBody();
         JsonNode error = readJson(body).path("error");
         int code = error.path("code").asInt(0);
         String details = error.path("error_data").path("details").asText("");
         String detail = "WhatsApp refused the message (HTTP " + status + (code == 0 ? "" : ", error " + code) + "): "
-                + error.path("message").asText(body.isBlank() ? refused.getStatusText() : body.strip())
+                + error.path("message").asText(body.isBlank() ? "HTTP " + status : body.strip())
                 + (details.isBlank() ? "" : " - " + details);
-        if (code == REENGAGEMENT_REQUIRED && value != null) {
+        if (code == REENGAGEMENT_REQUIRED) {
             // WhatsApp's clock says the window closed, whatever our copy of the conversation says
             window.flag(value.caseId(), "Not sent: outside the 24-hour window (WhatsApp error " + code + "). " + detail);
-            throw new RejectedMessageException(CustomerServiceWindow.FLAG, detail, caught);
+            return new SendOutcome.Refused(CustomerServiceWindow.FLAG, detail);
         }
-        throw new RejectedMessageException("whatsapp-refused", detail, caught);
+        return new SendOutcome.Refused("whatsapp-refused", detail);
     }
 
     private static JsonNode readJson(String body) {
@@ -217,13 +216,11 @@ public class WhatsAppReplySender {
     }
 
     /** The customer's WhatsApp id (wa_id), or their number in digits. */
-    static String recipient(Case value) {
+    @Override
+    public String recipient(Case value) {
         String id = value.customer() == null ? null : value.customer().platformUserId();
         if (id == null && value.customer() != null && value.customer().phone() != null) {
             id = value.customer().phone().replaceAll("[^0-9]", "");
-        }
-        if (id == null || id.isBlank()) {
-            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " has no WhatsApp id or phone number to answer");
         }
         return id;
     }

@@ -1,6 +1,5 @@
-package org.casebridge.channel.instagram;
+package org.casebridge.channel.meta;
 
-import org.casebridge.channel.messenger.MetaMessagingProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The {@code casebridge.channels.instagram.*} settings: Instagram messaging for one professional account. */

@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import org.apache.camel.Exchange;
 import org.casebridge.cases.CaseHeaders;

@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 /** Forged signatures for the tests: a valid-looking header that is wrong in one digit. */
 public final class WebhookSignaturesForTests {

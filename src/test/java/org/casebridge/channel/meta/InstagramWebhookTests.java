@@ -1,11 +1,10 @@
-package org.casebridge.channel.instagram;
+package org.casebridge.channel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import org.casebridge.channel.chat.WebhookSignatures;
-import org.casebridge.channel.messenger.MetaBridgeTest;
 import org.casebridge.support.BrokerProbe;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

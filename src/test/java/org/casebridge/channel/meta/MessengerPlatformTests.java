@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,13 +32,13 @@ class MessengerPlatformTests {
     static final String PAGE = "106458175431234";
     static final String PSID = "7012345678901234";
 
-    private final MessengerPlatform platform = platform(SECRET, "verify-me");
+    private final MetaPlatform platform = platform(SECRET, "verify-me");
 
-    static MessengerPlatform platform(String secret, String verifyToken) {
+    static MetaPlatform platform(String secret, String verifyToken) {
         MessengerProperties properties = new MessengerProperties();
         properties.setAppSecret(secret);
         properties.setVerifyToken(verifyToken);
-        return new MessengerPlatform(properties, null);
+        return MetaPlatform.messenger(properties, null);
     }
 
     static byte[] fixture(String name) {
@@ -99,7 +99,7 @@ class MessengerPlatformTests {
         String secret = vector.get("secret").asText();
         byte[] body = vector.get("raw_body").asText().getBytes(StandardCharsets.UTF_8);
         String header = vector.get("expected_header").asText();
-        MessengerPlatform withVectorSecret = platform(secret, "t");
+        MetaPlatform withVectorSecret = platform(secret, "t");
 
         assertThat(withVectorSecret.verify(new WebhookRequest("POST", null, Map.of("X-Hub-Signature-256", header), Map.of(), body))).isNull();
 
@@ -112,7 +112,7 @@ class MessengerPlatformTests {
         for (int i = 0; i < secret.length(); i++) {
             char[] changed = secret.toCharArray();
             changed[i] ^= 0x01;
-            MessengerPlatform otherSecret = platform(new String(changed), "t");
+            MetaPlatform otherSecret = platform(new String(changed), "t");
             assertThatThrownBy(() -> otherSecret.verify(new WebhookRequest("POST", null, Map.of("X-Hub-Signature-256", header), Map.of(), body)))
                     .as("secret byte %d changed", i).isInstanceOf(WebhookSignatureException.class);
         }

@@ -1,4 +1,4 @@
-package org.casebridge.channel.instagram;
+package org.casebridge.channel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,6 @@ import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
 import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.channel.chat.WebhookSignatures;
-import org.casebridge.channel.messenger.MetaPayloads;
 import org.casebridge.shared.RejectedRequestException;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +31,13 @@ class InstagramPlatformTests {
     static final String ACCOUNT = "17841405822304914";
     static final String IGSID = "1234567890123456";
 
-    private final InstagramPlatform platform = platform(SECRET, "verify-ig");
+    private final MetaPlatform platform = platform(SECRET, "verify-ig");
 
-    static InstagramPlatform platform(String secret, String verifyToken) {
+    static MetaPlatform platform(String secret, String verifyToken) {
         InstagramProperties properties = new InstagramProperties();
         properties.setAppSecret(secret);
         properties.setVerifyToken(verifyToken);
-        return new InstagramPlatform(properties, null);
+        return MetaPlatform.instagram(properties, null);
     }
 
     static byte[] fixture(String name) {
@@ -74,14 +73,14 @@ class InstagramPlatformTests {
         assertThat(vector).as("X-Hub-Signature-256 vector in the shared corpus").isNotNull();
         byte[] body = vector.get("raw_body").asText().getBytes(StandardCharsets.UTF_8);
         String header = vector.get("expected_header").asText();
-        InstagramPlatform withVectorSecret = platform(vector.get("secret").asText(), "t");
+        MetaPlatform withVectorSecret = platform(vector.get("secret").asText(), "t");
         assertThat(withVectorSecret.verify(new WebhookRequest("POST", null, Map.of("X-Hub-Signature-256", header), Map.of(), body))).isNull();
 
         byte[] changedBody = body.clone();
         changedBody[changedBody.length - 1] = '?';
         assertThatThrownBy(() -> withVectorSecret.verify(new WebhookRequest("POST", null, Map.of("X-Hub-Signature-256", header), Map.of(), changedBody)))
                 .isInstanceOf(WebhookSignatureException.class);
-        InstagramPlatform changedSecret = platform(vector.get("secret").asText().replace('S', 's'), "t");
+        MetaPlatform changedSecret = platform(vector.get("secret").asText().replace('S', 's'), "t");
         assertThatThrownBy(() -> changedSecret.verify(new WebhookRequest("POST", null, Map.of("X-Hub-Signature-256", header), Map.of(), body)))
                 .isInstanceOf(WebhookSignatureException.class);
     }

@@ -1,17 +1,19 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.casebridge.cases.Case;
-import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.Channel;
 import org.casebridge.cases.Direction;
 import org.casebridge.shared.RejectedMessageException;
 import org.casebridge.cases.ThreadIndex;
-import org.casebridge.replies.ReplyHeaders;
+import org.casebridge.replies.PlatformAnswer;
+import org.casebridge.replies.PlatformCall;
+import org.casebridge.replies.ReplyPlan;
+import org.casebridge.replies.ReplySender;
+import org.casebridge.replies.SendOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,11 +25,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Translator from an outbound case message to Send API calls of the Messenger Platform
- * ({@code routes/case-replies-to-messenger.yaml}, {@code case-replies-to-instagram.yaml}), and reader of the answers.
+ * The {@link ReplySender} of the Messenger Platform (one bean per channel: Messenger, Instagram): an outbound case
+ * message becomes Send API calls ({@code routes/case-replies-to-messenger.yaml}, {@code case-replies-to-instagram.yaml}),
+ * and their answers the platform's ids, or why the reply cannot go.
  * <p>
  * Meta's messaging window decides how a reply may go out: within {@code standard-window} (24 h) of the customer's last
  * message as a {@code RESPONSE}; after it, up to {@code human-agent-window} (7 days), with the {@code HUMAN_AGENT} tag
@@ -35,16 +39,10 @@ import java.util.Set;
  * and the case's delivery says why (Meta would refuse it too, with error 10/2018278). A text over Meta's 2000
  * characters goes out as several messages, split between paragraphs, lines or words.
  */
-public class MetaReplies {
+public class MetaReplies implements ReplySender {
 
     /** Meta's limit for the text of one message. */
     static final int MAX_TEXT = 2000;
-    /** Exchange property: the number of messages a reply is sent as (the route loops over them). */
-    static final String PARTS_PROPERTY = "CasebridgeMetaParts";
-    /** Exchange property: the Send API request bodies, one per message. */
-    static final String BODIES_PROPERTY = "CasebridgeMetaBodies";
-    /** Exchange property: the Send API path of the reply, {@code /<node>/messages}. */
-    static final String PATH_PROPERTY = "CasebridgeMetaSendPath";
 
     private static final Logger LOG = LoggerFactory.getLogger(MetaReplies.class);
     /** Graph API error codes that say "try again later" (rate limits, temporary outages). */
@@ -78,24 +76,31 @@ public class MetaReplies {
         this.clock = clock;
     }
 
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public boolean enabled() {
+        return properties.isEnabled();
+    }
+
     /**
-     * Route step: the outbound case (exchange property {@link CaseHeaders#CASE_PROPERTY}) becomes the Send API
-     * request bodies, one per message, in exchange property {@value #BODIES_PROPERTY}. A reply that can never go out (no recipient, no text, window
-     * closed) is a {@link RejectedMessageException}.
+     * The Send API calls of the reply, one per message. A reply that can never go out (no recipient, no text, window
+     * closed) is refused before anything is sent.
      */
-    public void compose(Exchange exchange) {
-        Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        String recipient = value.customer() == null ? null : value.customer().platformUserId();
-        if (recipient == null || recipient.isBlank()) {
-            throw new RejectedMessageException("no-recipient", "Case " + value.caseId() + " names no " + channel.wireName()
-                    + " user to reply to (customer.platformUserId)");
-        }
+    @Override
+    public ReplyPlan plan(Case value, String recipient) {
         String text = value.body() == null ? null : value.body().text();
         if (text == null || text.isBlank()) {
-            throw new RejectedMessageException("empty-reply", "A " + channel.wireName() + " reply needs text; reply " + value.messageId() + " has none");
+            return new SendOutcome.Refused("empty-reply", "A " + channel.wireName() + " reply needs text; reply " + value.messageId() + " has none");
         }
         Window window = window(value.caseId(), recipient);
-        List<String> bodies = new ArrayList<>();
+        // only Content-Type and the token reach Meta as HTTP headers (the endpoint's header filter metaSendHeaders)
+        Map<String, Object> headers = Map.of(Exchange.HTTP_METHOD, "POST", Exchange.HTTP_PATH, "/" + sender(value) + "/messages",
+                Exchange.CONTENT_TYPE, "application/json", "Authorization", "Bearer " + properties.token());
+        List<PlatformCall> calls = new ArrayList<>();
         for (String part : split(text.strip(), MAX_TEXT)) {
             ObjectNode request = mapper.createObjectNode();
             request.putObject("recipient").put("id", recipient);
@@ -104,56 +109,33 @@ public class MetaReplies {
                 request.put("tag", window.tag());
             }
             request.putObject("message").put("text", part);
-            bodies.add(request.toString());
+            calls.add(new PlatformCall(request.toString(), headers));
         }
-        exchange.setProperty(BODIES_PROPERTY, List.copyOf(bodies));
-        exchange.setProperty(PATH_PROPERTY, "/" + sender(value) + "/messages");
-        exchange.setProperty(PARTS_PROPERTY, bodies.size());
         if (window.tag() != null) {
             LOG.info("Reply {} to case {} goes out after {}'s standard window, tagged {}", value.messageId(), value.caseId(),
                     channel.wireName(), window.tag());
         }
+        return new ReplyPlan.Calls(calls);
     }
 
     /**
-     * Route step before each Send API call: the body of message number {@code CamelLoopIndex}, its content type and
-     * the access token. Only those two headers reach Meta (the endpoint's header filter {@code metaSendHeaders}).
+     * The answer's {@code message_id} (the last part's is kept on the outbound message; every part's joins the case,
+     * so the customer's answer to any of them finds it). A refusal that cannot change on a retry is refused; rate
+     * limits, Meta's transient errors and 5xx are redelivered.
      */
-    @SuppressWarnings("unchecked")
-    public void prepare(Exchange exchange) {
-        Message message = exchange.getMessage();
-        List<String> bodies = exchange.getProperty(BODIES_PROPERTY, List.class);
-        message.setBody(bodies.get(exchange.getProperty(Exchange.LOOP_INDEX, 0, Integer.class)));
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.HTTP_PATH, exchange.getProperty(PATH_PROPERTY, String.class));
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Authorization", "Bearer " + properties.token());
-    }
-
-    /**
-     * Route step after each Send API call: the answer's {@code message_id} becomes header
-     * {@link ReplyHeaders#PLATFORM_MESSAGE_ID} (the last part's is kept on the outbound message; every part's joins the
-     * case, so the customer's answer to any of them finds it). A refusal that cannot change on a retry is a
-     * {@link RejectedMessageException}; rate limits, Meta's transient errors and 5xx are redelivered.
-     */
-    public void read(Exchange exchange) {
-        Message message = exchange.getMessage();
-        message.removeHeader("Authorization");
-        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String answer = message.getBody(String.class);
+    @Override
+    public SendOutcome answer(Case value, PlatformCall call, PlatformAnswer answered) {
+        int status = answered.status();
+        String answer = answered.text();
         JsonNode json = readJson(answer);
         if (status / 100 == 2) {
             String id = json.path("message_id").asText(null);
             if (id == null || id.isBlank()) {
                 LOG.warn("{} took the message but answered without a message_id: {}", channel.wireName(), abbreviate(answer));
-                return;
+                return new SendOutcome.Sent(null);
             }
-            message.setHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, id);
-            Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-            if (value != null) {
-                threads.recordRef(id, value.caseId(), value.messageId(), Direction.OUTBOUND);
-            }
-            return;
+            threads.recordRef(id, value.caseId(), value.messageId(), Direction.OUTBOUND);
+            return new SendOutcome.Sent(id);
         }
         JsonNode error = json.path("error");
         int code = error.path("code").asInt(-1);
@@ -162,12 +144,12 @@ public class MetaReplies {
                 + (error.isObject() ? ": " + error.path("message").asText("") + " (code " + code + (subcode > 0 ? ", subcode " + subcode : "") + ")"
                 : ": " + abbreviate(answer));
         if (status == 429 || status >= 500 || status == 408 || error.path("is_transient").asBoolean(false) || TRANSIENT_CODES.contains(code)) {
-            throw new IllegalStateException(detail);
+            return new SendOutcome.Failed(detail);
         }
         if (code == WINDOW_CODE && subcode == WINDOW_SUBCODE) {
-            throw new RejectedMessageException("messaging-window-closed", detail + "; the customer's messaging window is closed");
+            return new SendOutcome.Refused("messaging-window-closed", detail + "; the customer's messaging window is closed");
         }
-        throw new RejectedMessageException(channel.wireName() + "-refused", detail);
+        return new SendOutcome.Refused(channel.wireName() + "-refused", detail);
     }
 
     /** How a reply may go out now: the messaging type and tag, by the customer's last message. */

@@ -1,4 +1,4 @@
-package org.casebridge.channel.messenger;
+package org.casebridge.channel.meta;
 
 import java.time.Duration;
 
