@@ -175,7 +175,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(authorize -> authorize
                         // routes answer on an async dispatch; the request was authorised on its way in
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
-                        // the expected waits are published to customers (README "SLA, triage and response times")
+                        // the expected waits are published to customers (docs/sla.md)
                         .requestMatchers(paths("/api/v1/response-times")).permitAll()
                         .anyRequest().hasRole("API_CLIENT"))
                 .exceptionHandling(errors -> errors

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * An RFC 9457 problem detail ({@code application/problem+json}); {@code type} is {@code urn:casebridge:problem:<slug>}
- * and every slug is listed in the README.
+ * and every slug is listed in docs/api.md (web chat's in docs/channels/webchat.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
