@@ -90,7 +90,8 @@ public class EmailLatency {
 
         // the consumer: every case on the queue, keyed by what the senders know
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker);
-        Connection connection = factory.createConnection();
+        // the embedded broker refuses connections without a login (docs/security.md)
+        Connection connection = factory.createConnection(opt("brokerUser", "casebridge"), opt("brokerPassword", ""));
         Session jms = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = jms.createConsumer(jms.createQueue(queue));
         consumer.setMessageListener(message -> {

@@ -10,6 +10,8 @@
 # fresh data folder and free ports (HTTP, broker, sandbox SMTP/IMAP), and is stopped afterwards.
 # bench/EmailLatency.java does the sending and measuring, on the app's own jars (runtime lib/).
 set -euo pipefail
+# the embedded broker refuses connections without a login: the bridge's own user, with a password made for this run
+BROKER_PASSWORD=${BROKER_PASSWORD:-bench-$RANDOM$RANDOM}
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -145,6 +147,7 @@ run_mode() { # run_mode idle|poll
   CASEBRIDGE_DATA_DIR="$DATA_DIR" CASEBRIDGE_MAIL_PORT="$imap" CASEBRIDGE_SMTP_PORT="$smtp" \
     java -XX:SharedArchiveFile="$RUNTIME_DIR/casebridge.jsa" -Xms64m $JAVA_OPTS -jar "$RUNTIME_DIR/casebridge.jar" \
     --server.port="$http" --casebridge.broker.embedded-bind="tcp://127.0.0.1:$broker" \
+    --casebridge.broker.username=bench --casebridge.broker.password="$BROKER_PASSWORD" \
     --casebridge.email.sandbox.smtp-port="$smtp" --casebridge.email.sandbox.imap-port="$imap" \
     "${extra[@]}" >"$log" 2>&1 &
   APP_PID=$!
@@ -164,7 +167,7 @@ run_mode() { # run_mode idle|poll
   echo "$mode before: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$LOADS"
   local cpu0 cpu1 t0 t1
   cpu0=$(awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"); t0=$(now_ms)
-  java -cp "$CLASSES:$RUNTIME_DIR/lib/*" EmailLatency broker="tcp://127.0.0.1:$broker" smtpPort="$smtp" httpPort="$http" \
+  java -cp "$CLASSES:$RUNTIME_DIR/lib/*" EmailLatency broker="tcp://127.0.0.1:$broker" brokerUser=bench brokerPassword="$BROKER_PASSWORD" smtpPort="$smtp" httpPort="$http" \
     apiKey="$API_KEY" mode="$mode" emailLoop="$loop" mails="$MAILS" posts="$posts" warmup="$WARMUP_N" \
     pauseMinMs="$pmin" pauseMaxMs="$pmax" timeoutMs="$timeout_ms" out="$LOG_DIR/samples-$mode.tsv" | tee "$LOG_DIR/result-$mode.txt" \
     || die "EmailLatency failed in mode $mode"

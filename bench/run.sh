@@ -43,6 +43,8 @@ JAVA_OPTS=${JAVA_OPTS:-}
 LAUNCH=${LAUNCH:-runtime}
 API_KEY=${API_KEY:-demo-key-change-me}
 BROKER_NAME=${BROKER_NAME:-casebridge}
+# the admin surfaces (Jolokia, read for the queue sizes) always need a login: one made for this run
+BENCH_ADMIN_PASSWORD=${BENCH_ADMIN_PASSWORD:-bench-$RANDOM$RANDOM}
 LABEL=${LABEL:-}
 KEEP_DATA=${KEEP_DATA:-0}
 
@@ -116,7 +118,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$APP_PID/status"; }
 # Messages waiting on a queue (nobody consumes them during the run), through Jolokia; 0 before the queue exists.
 queue_size() {
   local answer
-  answer=$(curl -s -m 5 "$BASE/actuator/jolokia/read/org.apache.activemq:type=Broker,brokerName=$BROKER_NAME,destinationType=Queue,destinationName=$1/QueueSize") \
+  answer=$(curl -s -m 5 -u "admin:$BENCH_ADMIN_PASSWORD" "$BASE/actuator/jolokia/read/org.apache.activemq:type=Broker,brokerName=$BROKER_NAME,destinationType=Queue,destinationName=$1/QueueSize") \
     || die "Jolokia does not answer at $BASE/actuator/jolokia"
   if [[ $answer =~ \"value\":([0-9]+) ]]; then
     echo "${BASH_REMATCH[1]}"
@@ -173,6 +175,7 @@ CASEBRIDGE_DATA_DIR="$DATA_DIR" java $LAUNCH_OPTS $JAVA_OPTS -jar "$LAUNCH_JAR" 
   --casebridge.channels.telegram.enabled=true --casebridge.channels.telegram.secret-token="$TELEGRAM_SECRET" \
   --casebridge.chat.acknowledge=false \
   --casebridge.backoffice.enabled=false \
+  --casebridge.admin.password="{noop}$BENCH_ADMIN_PASSWORD" \
   >"$LOG_DIR/app.log" 2>&1 &
 APP_PID=$!
 
