@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,10 +37,12 @@ public class WebchatStreams implements SmartLifecycle {
     private final WebchatOutbox outbox;
     private final WebchatProperties properties;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public WebchatStreams(WebchatOutbox outbox, WebchatProperties properties) {
+    public WebchatStreams(WebchatOutbox outbox, WebchatProperties properties, Clock clock) {
+        this.clock = clock;
         this.outbox = outbox;
         this.properties = properties;
     }
@@ -50,9 +53,10 @@ public class WebchatStreams implements SmartLifecycle {
         final SseEmitter emitter;
         final Set<Long> sent = new HashSet<>();
         long lastSeq;
-        Instant lastWrite = Instant.now();
+        Instant lastWrite;
 
-        Stream(String visitorId, SseEmitter emitter, long lastSeq) {
+        Stream(String visitorId, SseEmitter emitter, long lastSeq, Instant openedAt) {
+            this.lastWrite = openedAt;
             this.visitorId = visitorId;
             this.emitter = emitter;
             this.lastSeq = lastSeq;
@@ -65,7 +69,7 @@ public class WebchatStreams implements SmartLifecycle {
      */
     public SseEmitter open(WebchatVisitors.Visitor visitor, Long lastEventId) {
         SseEmitter emitter = new SseEmitter(properties.getStreamTimeout().toMillis());
-        Stream stream = new Stream(visitor.visitorId(), emitter, lastEventId != null ? lastEventId : outbox.latestSeq(visitor.visitorId()));
+        Stream stream = new Stream(visitor.visitorId(), emitter, lastEventId != null ? lastEventId : outbox.latestSeq(visitor.visitorId()), clock.instant());
         emitter.onCompletion(() -> open.remove(stream));
         emitter.onTimeout(() -> open.remove(stream));
         emitter.onError(e -> open.remove(stream));
@@ -140,17 +144,17 @@ public class WebchatStreams implements SmartLifecycle {
         }
         stream.sent.add(event.seq());
         stream.lastSeq = Math.max(stream.lastSeq, event.seq());
-        stream.lastWrite = Instant.now();
+        stream.lastWrite = clock.instant();
         return true;
     }
 
     private void heartbeat() {
-        Instant due = Instant.now().minus(properties.getHeartbeat());
+        Instant due = clock.instant().minus(properties.getHeartbeat());
         for (Stream stream : new ArrayList<>(open)) {
             if (stream.lastWrite.isBefore(due)) {
                 try {
                     stream.emitter.send(SseEmitter.event().comment("keep-alive"));
-                    stream.lastWrite = Instant.now();
+                    stream.lastWrite = clock.instant();
                 } catch (IOException | IllegalStateException e) {
                     open.remove(stream);
                     stream.emitter.completeWithError(e);
