@@ -219,7 +219,8 @@ public class CaseEnricher {
     }
 
     Outcome lookUp(Channel channel, Customer customer) {
-        Instant deadline = clock.instant().plus(properties.getTimeout());
+        // a budget, not a time of day: measured on the monotonic clock
+        long deadline = System.nanoTime() + properties.getTimeout().toNanos();
         boolean unavailable = false;
         for (IdentityStore.Key key : IdentityStore.keysOf(channel, customer)) {
             String kind = switch (key.kind()) {
@@ -238,7 +239,7 @@ public class CaseEnricher {
                 }
                 continue; // known not to be there: try the next identity
             }
-            Duration left = Duration.between(clock.instant(), deadline);
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
             if (left.isNegative() || left.isZero()) {
                 unavailable = true;
                 break;
