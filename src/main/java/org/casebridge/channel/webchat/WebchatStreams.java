@@ -8,8 +8,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,12 +35,10 @@ public class WebchatStreams implements SmartLifecycle {
     private final WebchatOutbox outbox;
     private final WebchatProperties properties;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
-    private final Clock clock;
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public WebchatStreams(WebchatOutbox outbox, WebchatProperties properties, Clock clock) {
-        this.clock = clock;
+    public WebchatStreams(WebchatOutbox outbox, WebchatProperties properties) {
         this.outbox = outbox;
         this.properties = properties;
     }
@@ -53,10 +49,10 @@ public class WebchatStreams implements SmartLifecycle {
         final SseEmitter emitter;
         final Set<Long> sent = new HashSet<>();
         long lastSeq;
-        Instant lastWrite;
+        // an interval, not a time of day: the monotonic clock, which no clock change moves
+        long lastWrite = System.nanoTime();
 
-        Stream(String visitorId, SseEmitter emitter, long lastSeq, Instant openedAt) {
-            this.lastWrite = openedAt;
+        Stream(String visitorId, SseEmitter emitter, long lastSeq) {
             this.visitorId = visitorId;
             this.emitter = emitter;
             this.lastSeq = lastSeq;
@@ -69,7 +65,7 @@ public class WebchatStreams implements SmartLifecycle {
      */
     public SseEmitter open(WebchatVisitors.Visitor visitor, Long lastEventId) {
         SseEmitter emitter = new SseEmitter(properties.getStreamTimeout().toMillis());
-        Stream stream = new Stream(visitor.visitorId(), emitter, lastEventId != null ? lastEventId : outbox.latestSeq(visitor.visitorId()), clock.instant());
+        Stream stream = new Stream(visitor.visitorId(), emitter, lastEventId != null ? lastEventId : outbox.latestSeq(visitor.visitorId()));
         emitter.onCompletion(() -> open.remove(stream));
         emitter.onTimeout(() -> open.remove(stream));
         emitter.onError(e -> open.remove(stream));
@@ -144,17 +140,17 @@ public class WebchatStreams implements SmartLifecycle {
         }
         stream.sent.add(event.seq());
         stream.lastSeq = Math.max(stream.lastSeq, event.seq());
-        stream.lastWrite = clock.instant();
+        stream.lastWrite = System.nanoTime();
         return true;
     }
 
     private void heartbeat() {
-        Instant due = clock.instant().minus(properties.getHeartbeat());
+        long due = System.nanoTime() - properties.getHeartbeat().toNanos();
         for (Stream stream : new ArrayList<>(open)) {
-            if (stream.lastWrite.isBefore(due)) {
+            if (stream.lastWrite - due < 0) {
                 try {
                     stream.emitter.send(SseEmitter.event().comment("keep-alive"));
-                    stream.lastWrite = clock.instant();
+                    stream.lastWrite = System.nanoTime();
                 } catch (IOException | IllegalStateException e) {
                     open.remove(stream);
                     stream.emitter.completeWithError(e);
