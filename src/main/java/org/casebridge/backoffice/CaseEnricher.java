@@ -27,6 +27,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -76,11 +77,13 @@ public class CaseEnricher {
     private final ThreadPoolExecutor executor;
     private final MeterRegistry meters;
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final Clock clock;
 
     public CaseEnricher(EnrichmentProperties properties, ObjectProvider<HousingLookup> lookup, EnrichmentCache cache,
                         IdentityStore identities, CustomerCases customerCases, CasebridgeProperties casebridge, ObjectProvider<MeterRegistry> meters,
                         @Value("${casebridge.identity.record-senders:true}") boolean recordSenders,
-                        @Value("${casebridge.identity.relate-open-cases:true}") boolean relateOpenCases) {
+                        @Value("${casebridge.identity.relate-open-cases:true}") boolean relateOpenCases, Clock clock) {
+        this.clock = clock;
         this.properties = properties;
         this.lookup = properties.isEnabled() ? lookup.getIfAvailable() : null;
         this.cache = cache;
@@ -156,7 +159,7 @@ public class CaseEnricher {
             } catch (RuntimeException e) {
                 // whatever went wrong, the customer's message goes on
                 LOG.warn("Housing system lookup failed unexpectedly ({}): the case goes on un-enriched", e.toString());
-                outcome = new Outcome(Enrichment.Status.UNAVAILABLE, null, null, millis(Instant.now()), false);
+                outcome = new Outcome(Enrichment.Status.UNAVAILABLE, null, null, millis(clock.instant()), false);
             }
             count(outcome);
             enriched = switch (outcome.status()) {
@@ -216,7 +219,8 @@ public class CaseEnricher {
     }
 
     Outcome lookUp(Channel channel, Customer customer) {
-        Instant deadline = Instant.now().plus(properties.getTimeout());
+        // a budget, not a time of day: measured on the monotonic clock
+        long deadline = System.nanoTime() + properties.getTimeout().toNanos();
         boolean unavailable = false;
         for (IdentityStore.Key key : IdentityStore.keysOf(channel, customer)) {
             String kind = switch (key.kind()) {
@@ -235,13 +239,13 @@ public class CaseEnricher {
                 }
                 continue; // known not to be there: try the next identity
             }
-            Duration left = Duration.between(Instant.now(), deadline);
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
             if (left.isNegative() || left.isZero()) {
                 unavailable = true;
                 break;
             }
             Optional<Optional<HousingLookup.HousingRecord>> answer = ask(kind, key.address(), channel.wireName(), left);
-            Instant at = millis(Instant.now());
+            Instant at = millis(clock.instant());
             if (answer.isEmpty()) {
                 unavailable = true;
                 break; // down or slow: the next identity would fare no better, and the sender is waiting
@@ -252,7 +256,7 @@ public class CaseEnricher {
                 return new Outcome(Enrichment.Status.ENRICHED, found.get(), key, at, true);
             }
         }
-        Instant now = millis(Instant.now());
+        Instant now = millis(clock.instant());
         return new Outcome(unavailable ? Enrichment.Status.UNAVAILABLE : Enrichment.Status.NOT_FOUND, null, null, now, false);
     }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,8 +37,10 @@ public class CrmDelivery {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final CrmMapping mapping = new CrmMapping();
+    private final Clock clock;
 
-    CrmDelivery(JdbcTemplate jdbc, ObjectMapper mapper) {
+    CrmDelivery(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.mapper = mapper;
     }
@@ -119,7 +122,7 @@ public class CrmDelivery {
         return null;
     }
 
-    private static OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 }

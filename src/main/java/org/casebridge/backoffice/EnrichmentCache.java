@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,8 +26,10 @@ public class EnrichmentCache {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
-    public EnrichmentCache(JdbcTemplate jdbc, ObjectMapper mapper) {
+    public EnrichmentCache(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.mapper = mapper;
     }
@@ -45,7 +48,7 @@ public class EnrichmentCache {
     public Optional<Cached> get(String key) {
         return jdbc.query("select status, result, fetched_at from cb_enrichment_cache where lookup_key = ? and expires_at > ?",
                 (rs, i) -> new Cached(Enrichment.Status.fromWire(rs.getString("status")), read(rs.getString("result")),
-                        instant(rs.getObject("fetched_at"))), key, utc(Instant.now())).stream().findFirst();
+                        instant(rs.getObject("fetched_at"))), key, utc(clock.instant())).stream().findFirst();
     }
 
     /** Remembers an answer for {@code ttl}. */
@@ -66,7 +69,7 @@ public class EnrichmentCache {
 
     /** Route step: removes expired answers; returns how many. */
     public int expire() {
-        return jdbc.update("delete from cb_enrichment_cache where expires_at < ?", utc(Instant.now()));
+        return jdbc.update("delete from cb_enrichment_cache where expires_at < ?", utc(clock.instant()));
     }
 
     private String write(HousingLookup.HousingRecord record) {
@@ -85,13 +88,13 @@ public class EnrichmentCache {
         }
     }
 
-    private static Instant instant(Object value) {
+    private Instant instant(Object value) {
         if (value instanceof OffsetDateTime odt) {
             return odt.toInstant();
         }
         if (value instanceof Timestamp ts) {
             return ts.toInstant();
         }
-        return value instanceof Instant i ? i : Instant.now();
+        return value instanceof Instant i ? i : clock.instant();
     }
 }

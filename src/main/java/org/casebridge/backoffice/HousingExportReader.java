@@ -23,6 +23,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,8 +49,10 @@ public class HousingExportReader {
 
     private final ObjectMapper mapper;
     private final CsvMapper csv = new CsvMapper();
+    private final Clock clock;
 
-    HousingExportReader(ObjectMapper mapper) {
+    HousingExportReader(ObjectMapper mapper, Clock clock) {
+        this.clock = clock;
         this.mapper = mapper;
     }
 
@@ -168,7 +171,7 @@ public class HousingExportReader {
         if (parent != null && name != null) {
             StringBuilder reason = new StringBuilder();
             reason.append("File: ").append(name).append('\n');
-            reason.append("Refused at: ").append(Instant.now()).append('\n');
+            reason.append("Refused at: ").append(clock.instant()).append('\n');
             if (cause instanceof MalformedExportException malformed) {
                 reason.append("Problems (the file was not processed; fix them and put the file back into the folder):\n");
                 malformed.problems().forEach(p -> reason.append("  ").append(p).append('\n'));

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,11 +37,13 @@ public class Acknowledgements {
     private final int maxPerRecipient;
     private final Duration window;
     private final DateTimeFormatter dueFormat;
+    private final Clock clock;
 
     public Acknowledgements(JdbcTemplate jdbc, ObjectMapper mapper,
                             @Value("${casebridge.email.acknowledgement.max-per-sender}") int maxPerRecipient,
                             @Value("${casebridge.email.acknowledgement.window}") Duration window,
-                            @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone) {
+                            @Value("${casebridge.email.acknowledgement.time-zone}") ZoneId zone, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.maxPerRecipient = maxPerRecipient;
@@ -53,7 +56,7 @@ public class Acknowledgements {
      * window; false (nothing recorded) when it does not.
      */
     public boolean claim(String recipient, String caseId) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Integer recent = jdbc.queryForObject("select count(*) from cb_acknowledgement where recipient = ? and sent_at > ?",
                 Integer.class, recipient, OffsetDateTime.ofInstant(now.minus(window), ZoneOffset.UTC));
         if (recent != null && recent >= maxPerRecipient) {

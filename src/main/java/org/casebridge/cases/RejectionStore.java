@@ -3,6 +3,7 @@ package org.casebridge.cases;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,8 +16,10 @@ public class RejectionStore {
     private static final int MAX_DETAIL = 4000;
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public RejectionStore(JdbcTemplate jdbc) {
+    public RejectionStore(JdbcTemplate jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -26,7 +29,7 @@ public class RejectionStore {
         String text = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
         jdbc.update("insert into cb_rejection (rejection_id, received_at, channel, source_system, status, problem_type, detail, raw_ref)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?)",
-                id, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC), channel, sourceSystem, status, problemType, text, rawRef);
+                id, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), channel, sourceSystem, status, problemType, text, rawRef);
         return id;
     }
 

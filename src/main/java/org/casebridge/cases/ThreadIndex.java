@@ -4,6 +4,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,8 +26,10 @@ import static org.casebridge.shared.JdbcValues.instant;
 public class ThreadIndex {
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public ThreadIndex(JdbcTemplate jdbc) {
+    public ThreadIndex(JdbcTemplate jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -163,7 +166,7 @@ public class ThreadIndex {
         }
     }
 
-    private static OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 }

@@ -25,6 +25,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Comparator;
@@ -72,7 +73,7 @@ final class ChatPayloads {
     private final CaseSchema schema;
     private final PrintStream out;
     private final PrintStream err;
-    private final ChatNormalizer normalizer = new ChatNormalizer(Priority.P3, Duration.ofHours(24), "GB");
+    private final ChatNormalizer normalizer = new ChatNormalizer(Priority.P3, Duration.ofHours(24), "GB", Clock.systemUTC());
 
     ChatPayloads(ObjectMapper mapper, CaseSchema schema, PrintStream out, PrintStream err) {
         this.mapper = mapper;

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -85,7 +86,7 @@ public final class NormaliseCommand {
         try {
             store = Files.createTempDirectory("casebridge-normalise-");
             EmailNormalizer normalizer = new EmailNormalizer(new AttachmentStore(new BlobStore("attachments", store, false)),
-                    EmailLimits.defaults(), Priority.P3, Duration.ofHours(24));
+                    EmailLimits.defaults(), Priority.P3, Duration.ofHours(24), Clock.systemUTC());
             if (Files.isDirectory(path)) {
                 boolean allCases = true;
                 List<Path> files;

@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +38,10 @@ public class CustomerMerges {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final CustomerRows rows;
+    private final Clock clock;
 
-    CustomerMerges(JdbcTemplate jdbc, TransactionTemplate tx, CustomerRows rows) {
+    CustomerMerges(JdbcTemplate jdbc, TransactionTemplate tx, CustomerRows rows, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.tx = tx;
         this.rows = rows;
@@ -49,7 +52,7 @@ public class CustomerMerges {
      * was, verified or not) and the source is marked merged. Audited with who and why; {@link #unmerge} undoes it.
      */
     public Merge merge(String targetId, String sourceId, String actor, String reason) {
-        String mergeId = tx.execute(status -> mergeInTransaction(targetId, sourceId, actor, reason, Instant.now()));
+        String mergeId = tx.execute(status -> mergeInTransaction(targetId, sourceId, actor, reason, clock.instant()));
         return merge(mergeId).orElseThrow();
     }
 
@@ -115,7 +118,7 @@ public class CustomerMerges {
                             + merge.targetCustomerId() + ": undo the later change first.");
                 }
             }
-            Instant when = Instant.now();
+            Instant when = clock.instant();
             for (Identity link : merge.movedLinks()) {
                 jdbc.update("update cb_customer_identity set customer_id = ?, verified = ?, source = ? where kind = ? and address = ?",
                         merge.sourceCustomerId(), link.verified(), link.source(), link.kind(), link.address());

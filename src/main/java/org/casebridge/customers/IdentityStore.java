@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,8 +52,10 @@ public class IdentityStore {
     private final TransactionTemplate tx;
     private final CustomerRows rows;
     private final CustomerMerges merges;
+    private final Clock clock;
 
-    IdentityStore(JdbcTemplate jdbc, TransactionTemplate tx, CustomerRows rows, CustomerMerges merges) {
+    IdentityStore(JdbcTemplate jdbc, TransactionTemplate tx, CustomerRows rows, CustomerMerges merges, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.tx = tx;
         this.rows = rows;
@@ -173,7 +176,7 @@ public class IdentityStore {
         }
         String owner = keys.stream().filter(k -> known.containsKey(k) && known.get(k).verified()).map(owners::get).findFirst()
                 .orElseGet(() -> keys.stream().filter(owners::containsKey).map(owners::get).findFirst().orElse(null));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (owner == null) {
             owner = newCustomer(displayName, null, now);
         }
@@ -251,7 +254,7 @@ public class IdentityStore {
     }
 
     private String linkVerifiedOnce(Key matched, HousingDetails details, String source) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String housingId = details.housingCustomerId();
         Optional<CustomerRows.Row> matchedRow = rows.link(matched);
         String target = customerForHousingId(housingId).orElse(null);

@@ -21,6 +21,7 @@ import org.jsoup.safety.Safelist;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -42,8 +43,10 @@ public class ReplyTranslator {
     private final ReplyReader reader;
     private final OutboundMessages outbound;
     private final ReplySenders senders;
+    private final Clock clock;
 
-    ReplyTranslator(ReplyReader reader, OutboundMessages outbound, ReplySenders senders) {
+    ReplyTranslator(ReplyReader reader, OutboundMessages outbound, ReplySenders senders, Clock clock) {
+        this.clock = clock;
         this.reader = reader;
         this.outbound = outbound;
         this.senders = senders;
@@ -66,7 +69,7 @@ public class ReplyTranslator {
         }
         String messageId = reply.replyId() != null ? reply.replyId() : derivedReplyId(message);
         Channel deliveredBy = deliveryChannel(facts.channel());
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String text = reply.text().replace("\r\n", "\n");
         // sanitised once, here: the case stores exactly the HTML the customer receives
         String html = reply.html() == null || reply.html().isBlank() ? null : Jsoup.clean(reply.html(), Safelist.basic());

@@ -11,6 +11,7 @@ import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -27,8 +28,10 @@ public class CaseStatusIntake {
     private final ApiClients clients;
     private final SlaClocks clocks;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
-    public CaseStatusIntake(ApiClients clients, SlaClocks clocks, ObjectMapper mapper) {
+    public CaseStatusIntake(ApiClients clients, SlaClocks clocks, ObjectMapper mapper, Clock clock) {
+        this.clock = clock;
         this.clients = clients;
         this.clocks = clocks;
         this.mapper = mapper;
@@ -55,7 +58,7 @@ public class CaseStatusIntake {
             throw new RejectedRequestException(400, "invalid-json", "Malformed JSON", "The request body is not valid JSON: " + e.getMessage());
         }
         String status = body == null ? null : body.path("status").asText(null);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (CaseClockState.WAITING_ON_CUSTOMER.equals(status)) {
             clocks.pause(caseId, now);
         } else if (CaseClockState.OPEN.equals(status)) {

@@ -11,6 +11,7 @@ import org.casebridge.shared.RejectedRequestException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,10 +53,12 @@ public class ExpectedWaits {
     private final ObjectMapper mapper;
     private final Duration window;
     private final int minSamples;
+    private final Clock clock;
 
     public ExpectedWaits(ResponseTimes times, SlaPolicy policy, ObjectMapper mapper,
                          @Value("${casebridge.sla.expected-wait.window}") Duration window,
-                         @Value("${casebridge.sla.expected-wait.min-samples}") int minSamples) {
+                         @Value("${casebridge.sla.expected-wait.min-samples}") int minSamples, Clock clock) {
+        this.clock = clock;
         this.times = times;
         this.policy = policy;
         this.mapper = mapper;
@@ -182,7 +185,7 @@ public class ExpectedWaits {
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("generatedAt", Instant.now().toString());
+        body.put("generatedAt", clock.instant().toString());
         body.put("window", window.toString());
         body.put("minSamples", minSamples);
         body.put("estimates", estimates);

@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.casebridge.cases.Channel;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,8 +29,10 @@ public class ParityReport {
     private final ResponseTimes times;
     private final ZoneId zone;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
-    public ParityReport(ResponseTimes times, SlaPolicy policy, ObjectMapper mapper) {
+    public ParityReport(ResponseTimes times, SlaPolicy policy, ObjectMapper mapper, Clock clock) {
+        this.clock = clock;
         this.times = times;
         this.zone = policy.calendar().zone();
         this.mapper = mapper;
@@ -83,6 +86,6 @@ public class ParityReport {
 
     /** Route step for {@code GET /api/v1/admin/parity}: the report as JSON. */
     public void answer(Exchange exchange) throws JsonProcessingException {
-        exchange.getMessage().setBody(mapper.writeValueAsString(report(Instant.now())));
+        exchange.getMessage().setBody(mapper.writeValueAsString(report(clock.instant())));
     }
 }

@@ -64,11 +64,7 @@ public class ResponseTimes {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     @org.springframework.beans.factory.annotation.Autowired
-    public ResponseTimes(JdbcTemplate jdbc, @Value("${casebridge.sla.expected-wait.cache}") Duration cacheFor) {
-        this(jdbc, cacheFor, Clock.systemUTC());
-    }
-
-    ResponseTimes(JdbcTemplate jdbc, Duration cacheFor, Clock clock) {
+    public ResponseTimes(JdbcTemplate jdbc, @Value("${casebridge.sla.expected-wait.cache}") Duration cacheFor, Clock clock) {
         this.jdbc = jdbc;
         this.cacheFor = cacheFor;
         this.clock = clock;

@@ -67,11 +67,12 @@ public class SlaEvents {
                      @Value("${casebridge.sla.claim-timeout}") Duration claimTimeout,
                      @Value("${casebridge.sla.supervisor-queues:}") String supervisorQueues,
                      @Value("${casebridge.channels.slack.enabled:false}") boolean slackEnabled,
-                     @Value("${casebridge.channels.slack.notification-queue:casebridge.staff.notifications}") String slackQueue) {
+                     @Value("${casebridge.channels.slack.notification-queue:casebridge.staff.notifications}") String slackQueue,
+                     Clock clock) {
         // supervisors on Slack get their copy through the staff notification queue, only while Slack is set up: a queue
         // nobody reads would only grow
         this(jdbc, policy, mapper, claimTimeout, slackEnabled ? supervisorQueues + "," + slackQueue : supervisorQueues, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID(),
-                Clock.systemUTC());
+                clock);
     }
 
     /** Another instance's view of the same database (tests run several against one database). */

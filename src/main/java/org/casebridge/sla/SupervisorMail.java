@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,12 +32,14 @@ public class SupervisorMail {
     private final String to;
     private final DateTimeFormatter format;
     private final Session session = Session.getInstance(new Properties());
+    private final Clock clock;
 
     // the mail goes out under the outbox's sender: read from its settings, not its class, so sla needs no email channel
     public SupervisorMail(ObjectMapper mapper, @Value("${casebridge.email.outbox.from-address:support@casebridge.local}") String fromAddress,
                           @Value("${casebridge.email.outbox.from-name:#{null}}") String fromName,
                           @Value("${casebridge.sla.supervisors.email-to:}") String to,
-                          @Value("${casebridge.sla.supervisors.time-zone}") ZoneId zone) {
+                          @Value("${casebridge.sla.supervisors.time-zone}") ZoneId zone, Clock clock) {
+        this.clock = clock;
         this.mapper = mapper;
         this.fromAddress = fromAddress;
         this.fromName = fromName;
@@ -76,7 +79,7 @@ public class SupervisorMail {
         }
         mail.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
         mail.setSubject(subject, StandardCharsets.UTF_8.name());
-        mail.setSentDate(new Date());
+        mail.setSentDate(Date.from(this.clock.instant()));
         // nobody should answer a notification automatically, and no auto-responder should answer it
         mail.setHeader("Auto-Submitted", "auto-generated");
         mail.setHeader("X-Auto-Response-Suppress", "All");

@@ -7,7 +7,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.awaitility.Awaitility;
 import org.casebridge.cases.Body;
 import org.casebridge.cases.Case;
 import org.casebridge.cases.CaseIds;
@@ -26,6 +25,7 @@ import org.casebridge.cases.Trust;
 import org.casebridge.customers.IdentityDatabase;
 import org.casebridge.customers.IdentityStore;
 import org.casebridge.ops.CasebridgeProperties;
+import org.casebridge.support.MutableClock;
 import org.casebridge.support.TestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +66,8 @@ class CaseEnricherTests {
     private IdentityDatabase db;
     private EnrichmentProperties properties;
     private final MeterRegistry meters = new SimpleMeterRegistry();
+    /** The wall clock of the cache and the identity store: stands still unless a test moves it. */
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-02T09:30:00Z"));
     private CaseEnricher enricher;
 
     @BeforeAll
@@ -81,7 +83,7 @@ class CaseEnricherTests {
     @BeforeEach
     void setUp() {
         HOUSING.resetAll();
-        db = IdentityDatabase.h2();
+        db = IdentityDatabase.h2(clock);
         properties = new EnrichmentProperties();
         properties.setEnabled(true);
         properties.setLookup("rest");
@@ -100,8 +102,8 @@ class CaseEnricherTests {
 
     private CaseEnricher enricher() {
         HousingLookup lookup = new EnrichmentConfiguration().housingLookup(properties, MAPPER, db.dataSource);
-        enricher = new CaseEnricher(properties, provider(HousingLookup.class, lookup), new EnrichmentCache(db.jdbc, MAPPER),
-                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
+        enricher = new CaseEnricher(properties, provider(HousingLookup.class, lookup), new EnrichmentCache(db.jdbc, MAPPER, clock),
+                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true, clock);
         return enricher;
     }
 
@@ -325,22 +327,26 @@ class CaseEnricherTests {
         Case fresh = first.enrich(webform(email, null));
         // a second instance on the same database: the cache is in the database, so it does not ask again
         CaseEnricher second = new CaseEnricher(properties, provider(HousingLookup.class,
-                new EnrichmentConfiguration().housingLookup(properties, MAPPER, db.dataSource)), new EnrichmentCache(db.jdbc, MAPPER),
-                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true);
+                new EnrichmentConfiguration().housingLookup(properties, MAPPER, db.dataSource)), new EnrichmentCache(db.jdbc, MAPPER, clock),
+                db.identities, db.cases, new CasebridgeProperties(), provider(MeterRegistry.class, meters), true, true, clock);
         try {
             Case cached = second.enrich(webform(email, null));
             assertThat(cached.customer().customerId()).isEqualTo("HC-4");
             assertThat(cached.customer().enrichment().at()).isEqualTo(fresh.customer().enrichment().at());
             assertThat(lookups()).isEqualTo(1);
 
-            // the cache reads the real clock (Instant.now in EnrichmentCache): ask until the 1.5 s TTL has run out
-            Case refreshed = Awaitility.await("the cached answer expired").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> second.enrich(webform(email, null)),
-                            c -> c.customer().enrichment().at().isAfter(fresh.customer().enrichment().at()));
+            // still cached a moment before the TTL runs out
+            clock.advance(Duration.ofMillis(1499));
+            assertThat(second.enrich(webform(email, null)).customer().enrichment().at()).isEqualTo(fresh.customer().enrichment().at());
+            assertThat(lookups()).isEqualTo(1);
+
+            // once the 1.5 s TTL has run out, the next message asks the housing system again
+            clock.advance(Duration.ofMillis(2));
+            Case refreshed = second.enrich(webform(email, null));
             assertThat(refreshed.customer().customerId()).isEqualTo("HC-4");
             assertThat(refreshed.customer().enrichment().at()).isAfter(fresh.customer().enrichment().at());
             assertThat(lookups()).isEqualTo(2);
-            assertThat(new EnrichmentCache(db.jdbc, MAPPER).expire()).isZero();
+            assertThat(new EnrichmentCache(db.jdbc, MAPPER, clock).expire()).isZero();
         } finally {
             second.stop();
         }

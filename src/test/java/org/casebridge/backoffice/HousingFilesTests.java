@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HousingFilesTests {
 
     private final HousingFileTranslator translator = new HousingFileTranslator(new ObjectMapper());
-    private final HousingExportReader reader = new HousingExportReader(new ObjectMapper());
+    private final HousingExportReader reader = new HousingExportReader(new ObjectMapper(), Clock.systemUTC());
 
     @Test
     void xmlKeepsCharactersTheEncodingLacksAsCharacterReferences() {

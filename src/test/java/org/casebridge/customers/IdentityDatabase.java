@@ -8,6 +8,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -23,26 +24,31 @@ public final class IdentityDatabase {
     public final CustomerMerges merges;
     public final CustomerCases cases;
 
-    private IdentityDatabase(DataSource dataSource) {
+    private IdentityDatabase(DataSource dataSource, Clock clock) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.threads = new ThreadIndex(jdbc);
+        this.threads = new ThreadIndex(jdbc, clock);
         CustomerRows rows = new CustomerRows(jdbc);
-        this.merges = new CustomerMerges(jdbc, tx, rows);
-        this.identities = new IdentityStore(jdbc, tx, rows, merges);
+        this.merges = new CustomerMerges(jdbc, tx, rows, clock);
+        this.identities = new IdentityStore(jdbc, tx, rows, merges, clock);
         this.cases = new CustomerCases(rows, threads);
     }
 
     /** A fresh in-memory H2 in PostgreSQL mode, as the bridge's default profile configures it. */
     public static IdentityDatabase h2() {
+        return h2(Clock.systemUTC());
+    }
+
+    /** The same, with the identity store and thread index reading the time from {@code clock}. */
+    public static IdentityDatabase h2(Clock clock) {
         return new IdentityDatabase(new DriverManagerDataSource("jdbc:h2:mem:identity-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "casebridge", ""));
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "casebridge", ""), clock);
     }
 
     public static IdentityDatabase on(String jdbcUrl, String user, String password) {
-        return new IdentityDatabase(new DriverManagerDataSource(jdbcUrl, user, password));
+        return new IdentityDatabase(new DriverManagerDataSource(jdbcUrl, user, password), Clock.systemUTC());
     }
 
     /** An open case with one participant, as the case store writes it. */

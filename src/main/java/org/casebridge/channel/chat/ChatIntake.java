@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -64,13 +65,15 @@ public class ChatIntake {
     private final AttachmentStore attachments;
     private final DeliveryReceipts receipts;
     private final WebhookEventLog events;
+    private final Clock clock;
 
     public ChatIntake(List<ChatPlatform> platforms, ChatProperties properties, CasebridgeProperties casebridge, ThreadIndex threads,
-                      CaseStore cases, AttachmentStore attachments, DeliveryReceipts receipts, WebhookEventLog events) {
+                      CaseStore cases, AttachmentStore attachments, DeliveryReceipts receipts, WebhookEventLog events, Clock clock) {
+        this.clock = clock;
         platforms.forEach(p -> this.platforms.put(p.channel(), p));
         this.properties = properties;
         this.normalizer = new ChatNormalizer(casebridge.getCases().getDefaultPriority(), casebridge.getCases().getFirstResponseTarget(),
-                properties.getDefaultRegion());
+                properties.getDefaultRegion(), clock);
         this.threads = threads;
         this.cases = cases;
         this.attachments = attachments;
@@ -227,7 +230,7 @@ public class ChatIntake {
                 return new Threading(null, new CaseThread(ThreadMethod.NEW, 1.0, chat.replyTo(), List.of(), replied.get()));
             }
         }
-        Optional<String> open = threads.latestOpenCaseOf(chat.channel(), address, Instant.now().minus(properties.getContinueWithin()));
+        Optional<String> open = threads.latestOpenCaseOf(chat.channel(), address, clock.instant().minus(properties.getContinueWithin()));
         return open.map(caseId -> new Threading(caseId, new CaseThread(ThreadMethod.PLATFORM, 0.9, chat.replyTo(), List.of(), null)))
                 .orElseGet(() -> new Threading(null, CaseThread.newCase(chat.replyTo(), List.of())));
     }

@@ -13,6 +13,7 @@ import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
 import org.casebridge.cases.Trust;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,8 +31,10 @@ public final class ChatNormalizer {
     private final Priority defaultPriority;
     private final Duration firstResponseTarget;
     private final String defaultRegion;
+    private final Clock clock;
 
-    public ChatNormalizer(Priority defaultPriority, Duration firstResponseTarget, String defaultRegion) {
+    public ChatNormalizer(Priority defaultPriority, Duration firstResponseTarget, String defaultRegion, Clock clock) {
+        this.clock = clock;
         this.defaultPriority = defaultPriority;
         this.firstResponseTarget = firstResponseTarget;
         this.defaultRegion = defaultRegion;
@@ -44,7 +47,7 @@ public final class ChatNormalizer {
      */
     public Case toCase(ChatMessage message, String caseId, CaseThread thread, List<Attachment> attachments, List<String> notes,
                        String rawRef, Trust trust) {
-        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ChatMessage.Sender sender = message.sender();
         Customer customer = new Customer(blankToNull(sender.displayName()), blankToNull(sender.email()),
                 Phones.toE164(sender.phone(), defaultRegion), blankToNull(sender.handle()), blankToNull(sender.platformUserId()), null, null);

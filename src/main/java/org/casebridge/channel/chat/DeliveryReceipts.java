@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,8 +33,10 @@ public class DeliveryReceipts implements PendingReceipts {
     static final Duration PENDING_FOR = Duration.ofDays(1);
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public DeliveryReceipts(JdbcTemplate jdbc) {
+    public DeliveryReceipts(JdbcTemplate jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -61,7 +64,7 @@ public class DeliveryReceipts implements PendingReceipts {
             if (!moves(current, receipt.status())) {
                 continue;
             }
-            Instant at = receipt.at() == null ? Instant.now() : receipt.at();
+            Instant at = receipt.at() == null ? clock.instant() : receipt.at();
             String detail = DeliveryReceipt.FAILED.equals(receipt.status())
                     ? truncate(receipt.detail() == null ? "the platform reported the message as failed" : receipt.detail(), 2000) : null;
             changed |= jdbc.update("update cb_message set delivery_status = ?, delivery_detail = ?, delivery_updated_at = ?"
@@ -97,12 +100,12 @@ public class DeliveryReceipts implements PendingReceipts {
         if (!ORDER.contains(receipt.status()) && !DeliveryReceipt.FAILED.equals(receipt.status())) {
             return;
         }
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         LOG.debug("{} receipt '{}' for message {} not (yet) recorded: kept", receipt.channel().wireName(), receipt.status(), receipt.externalId());
         jdbc.update("insert into cb_pending_receipt (receipt_id, channel, external_id, status, detail, reported_at, received_at)"
                         + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), receipt.channel().wireName(),
                 truncate(receipt.externalId(), 998), receipt.status(), receipt.detail() == null ? null : truncate(receipt.detail(), 2000),
-                OffsetDateTime.ofInstant(receipt.at() == null ? Instant.now() : receipt.at(), ZoneOffset.UTC), now);
+                OffsetDateTime.ofInstant(receipt.at() == null ? clock.instant() : receipt.at(), ZoneOffset.UTC), now);
         // receipts for messages another system sent from the same account never find theirs: they do not stay
         jdbc.update("delete from cb_pending_receipt where received_at < ?", now.minus(PENDING_FOR));
     }

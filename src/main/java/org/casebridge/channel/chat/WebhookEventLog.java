@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,15 +25,17 @@ public class WebhookEventLog {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookEventLog.class);
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public WebhookEventLog(JdbcTemplate jdbc) {
+    public WebhookEventLog(JdbcTemplate jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
     public void recordIgnored(Channel channel, String eventType, String reason, String rawRef) {
         LOG.info("{} webhook event '{}' acknowledged, not acted on: {}", channel.wireName(), eventType, reason);
         jdbc.update("insert into cb_webhook_event (event_id, received_at, channel, event_type, outcome, detail, raw_ref)"
-                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC),
+                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
                 channel.wireName(), truncate(eventType == null ? "unknown" : eventType, 128), "ignored",
                 truncate(reason == null ? "" : reason, 2000), rawRef);
     }
@@ -43,7 +46,7 @@ public class WebhookEventLog {
      */
     public void record(Channel channel, String eventType, String outcome, String detail, String rawRef) {
         jdbc.update("insert into cb_webhook_event (event_id, received_at, channel, event_type, outcome, detail, raw_ref)"
-                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC),
+                        + " values (?, ?, ?, ?, ?, ?, ?)", UUID.randomUUID().toString(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
                 channel.wireName(), truncate(eventType == null || eventType.isBlank() ? "unknown" : eventType, 128), truncate(outcome, 16),
                 truncate(detail == null ? "" : detail, 2000), rawRef);
     }

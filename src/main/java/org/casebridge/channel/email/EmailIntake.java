@@ -12,6 +12,7 @@ import org.casebridge.store.BlobStore;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 /**
  * The route step between a mailbox and the case store: normalises the mail ({@link EmailNormalizer}) and names it
@@ -24,10 +25,10 @@ public class EmailIntake {
     private final EmailNormalizer normalizer;
     private final EmailLimits limits;
 
-    public EmailIntake(AttachmentStore attachments, EmailProperties email, CasebridgeProperties properties) {
+    public EmailIntake(AttachmentStore attachments, EmailProperties email, CasebridgeProperties properties, Clock clock) {
         this.limits = email.limits();
         this.normalizer = new EmailNormalizer(attachments, limits, properties.getCases().getDefaultPriority(),
-                properties.getCases().getFirstResponseTarget());
+                properties.getCases().getFirstResponseTarget(), clock);
     }
 
     public EmailNormalizer normalizer() {

@@ -55,11 +55,6 @@ public class EmailNormalizer {
     private final MimeTreeReader reader;
 
     public EmailNormalizer(AttachmentStore attachments, EmailLimits limits, Priority defaultPriority,
-                           Duration firstResponseTarget) {
-        this(attachments, limits, defaultPriority, firstResponseTarget, Clock.systemUTC());
-    }
-
-    public EmailNormalizer(AttachmentStore attachments, EmailLimits limits, Priority defaultPriority,
                            Duration firstResponseTarget, Clock clock) {
         this.attachments = Objects.requireNonNull(attachments, "attachments");
         this.limits = Objects.requireNonNull(limits, "limits");

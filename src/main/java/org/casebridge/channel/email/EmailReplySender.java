@@ -28,6 +28,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -58,8 +59,10 @@ public class EmailReplySender implements ReplySender {
     private final OutboxProperties outbox;
     // only for building messages: camel-mail's own session (with the outbox settings) sends them
     private final Session session = Session.getInstance(new Properties());
+    private final Clock clock;
 
-    public EmailReplySender(OutboxProperties outbox) {
+    public EmailReplySender(OutboxProperties outbox, Clock clock) {
+        this.clock = clock;
         outbox.validate();
         this.outbox = outbox;
     }
@@ -141,7 +144,7 @@ public class EmailReplySender implements ReplySender {
         mail.setRecipients(Message.RecipientType.TO, addresses(reply.recipients().to()));
         mail.setReplyTo(addresses(reply.recipients().replyTo()));
         mail.setSubject(reply.subject(), StandardCharsets.UTF_8.name());
-        mail.setSentDate(new Date());
+        mail.setSentDate(Date.from(clock.instant()));
         CaseThread thread = reply.thread();
         if (thread != null && thread.inReplyTo() != null) {
             mail.setHeader("In-Reply-To", "<" + thread.inReplyTo() + ">");

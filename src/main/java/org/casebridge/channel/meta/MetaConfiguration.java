@@ -33,16 +33,16 @@ class MetaConfiguration {
     }
 
     @Bean
-    MetaReplies messengerReplies(MessengerProperties properties, JdbcTemplate jdbc, ThreadIndex threads, ObjectMapper mapper) {
+    MetaReplies messengerReplies(MessengerProperties properties, JdbcTemplate jdbc, ThreadIndex threads, ObjectMapper mapper, Clock clock) {
         // a Page access token speaks for one Page: /me/messages is that Page
-        return new MetaReplies(Channel.MESSENGER, properties, false, "me", jdbc, threads, mapper, Clock.systemUTC());
+        return new MetaReplies(Channel.MESSENGER, properties, false, "me", jdbc, threads, mapper, clock);
     }
 
     @Bean
-    MetaReplies instagramReplies(InstagramProperties properties, JdbcTemplate jdbc, ThreadIndex threads, ObjectMapper mapper) {
+    MetaReplies instagramReplies(InstagramProperties properties, JdbcTemplate jdbc, ThreadIndex threads, ObjectMapper mapper, Clock clock) {
         // replies go out from the account the customer wrote to: POST /<ig user id>/messages
         String fallback = properties.getIgUserId() == null || properties.getIgUserId().isBlank() ? "me" : properties.getIgUserId();
-        return new MetaReplies(Channel.INSTAGRAM, properties, true, fallback, jdbc, threads, mapper, Clock.systemUTC());
+        return new MetaReplies(Channel.INSTAGRAM, properties, true, fallback, jdbc, threads, mapper, clock);
     }
 
     /**

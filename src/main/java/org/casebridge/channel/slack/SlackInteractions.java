@@ -16,7 +16,6 @@ import org.casebridge.channel.chat.WebhookSignatureException;
 import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -61,10 +60,12 @@ public class SlackInteractions {
     private final JdbcTemplate jdbc;
     private final WebhookEventLog events;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
-    public SlackInteractions(SlackProperties properties, ChatProperties chat, ObjectProvider<Clock> clock, JdbcTemplate jdbc,
+    public SlackInteractions(SlackProperties properties, ChatProperties chat, Clock clock, JdbcTemplate jdbc,
                              WebhookEventLog events, ObjectMapper mapper) {
-        this.verifier = new SlackRequestVerifier(properties.getSigningSecret(), clock.getIfAvailable(Clock::systemUTC), chat.getSignatureMaxAge());
+        this.verifier = new SlackRequestVerifier(properties.getSigningSecret(), clock, chat.getSignatureMaxAge());
+        this.clock = clock;
         this.jdbc = jdbc;
         this.events = events;
         this.mapper = mapper;
@@ -183,7 +184,7 @@ public class SlackInteractions {
         try {
             jdbc.update("insert into cb_slack_interaction (interaction_id, received_at, kind, event_type, slack_event_id, team_id, user_id,"
                             + " user_name, case_id, action, raw_ref) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    UUID.randomUUID().toString(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC), interaction.kind(),
+                    UUID.randomUUID().toString(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), interaction.kind(),
                     truncate(interaction.type(), 128), truncate(interaction.slackEventId(), 255), truncate(interaction.teamId(), 64),
                     truncate(interaction.userId(), 64), truncate(interaction.userName(), 256), interaction.caseId(),
                     truncate(interaction.action(), 128), rawRef);

@@ -2,6 +2,7 @@ package org.casebridge.channel.webchat;
 
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /** Removes what the web chat no longer needs (route {@code webchat-visitor-expiry}). */
@@ -12,8 +13,10 @@ public class WebchatHousekeeping {
     private final WebchatOutbox outbox;
     private final WebchatVisitors visitors;
     private final WebchatRateLimiter limiter;
+    private final Clock clock;
 
-    public WebchatHousekeeping(WebchatProperties properties, WebchatOutbox outbox, WebchatVisitors visitors, WebchatRateLimiter limiter) {
+    public WebchatHousekeeping(WebchatProperties properties, WebchatOutbox outbox, WebchatVisitors visitors, WebchatRateLimiter limiter, Clock clock) {
+        this.clock = clock;
         this.properties = properties;
         this.outbox = outbox;
         this.visitors = visitors;
@@ -22,7 +25,7 @@ public class WebchatHousekeeping {
 
     /** Route step: removes expired replies, unseen visitors and finished rate windows. Returns how many rows. */
     public int sweep() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return outbox.forgetEventsBefore(now.minus(properties.getEventRetention()))
                 + visitors.forgetUnseenSince(now.minus(properties.getVisitorRetention()))
                 + limiter.forgetWindowsBefore(now.minus(properties.getRateLimit().getWindow().multipliedBy(2)));

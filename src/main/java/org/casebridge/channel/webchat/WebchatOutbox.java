@@ -15,6 +15,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,8 +34,10 @@ public class WebchatOutbox implements ReplySender {
     private final WebchatVisitors visitors;
     private final DeliveryReceipts receipts;
     private final WebchatProperties properties;
+    private final Clock clock;
 
-    public WebchatOutbox(JdbcTemplate jdbc, WebchatVisitors visitors, DeliveryReceipts receipts, WebchatProperties properties) {
+    public WebchatOutbox(JdbcTemplate jdbc, WebchatVisitors visitors, DeliveryReceipts receipts, WebchatProperties properties, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.visitors = visitors;
         this.receipts = receipts;
@@ -67,7 +70,7 @@ public class WebchatOutbox implements ReplySender {
         try {
             jdbc.update("insert into cb_webchat_event (message_id, visitor_id, site_id, case_id, kind, body_text, created_at)"
                             + " values (?, ?, ?, ?, ?, ?, ?)", value.messageId(), visitorId, siteId, value.caseId(), value.kind().wireName(),
-                    text, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+                    text, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         } catch (DuplicateKeyException redelivered) {
             // stored by an earlier attempt that did not get as far as marking it sent: the visitor sees it once
         }
@@ -116,7 +119,7 @@ public class WebchatOutbox implements ReplySender {
 
     /** The stream wrote the reply to the visitor's browser: delivered, on the case too. */
     void markDelivered(Event event) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (jdbc.update("update cb_webchat_event set delivered_at = ? where seq = ? and delivered_at is null",
                 OffsetDateTime.ofInstant(now, ZoneOffset.UTC), event.seq()) > 0) {
             receipts.apply(new DeliveryReceipt(Channel.WEBCHAT, event.messageId(), DeliveryReceipt.DELIVERED, now, null));
@@ -125,7 +128,7 @@ public class WebchatOutbox implements ReplySender {
 
     /** The widget showed the visitor these replies: read, on the case too. Only the visitor's own replies count. */
     int markRead(String visitorId, Collection<String> messageIds) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         int changed = 0;
         for (String messageId : messageIds) {

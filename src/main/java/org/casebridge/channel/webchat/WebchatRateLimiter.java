@@ -5,6 +5,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,8 +21,10 @@ public class WebchatRateLimiter {
 
     private final JdbcTemplate jdbc;
     private final WebchatProperties properties;
+    private final Clock clock;
 
-    public WebchatRateLimiter(JdbcTemplate jdbc, WebchatProperties properties) {
+    public WebchatRateLimiter(JdbcTemplate jdbc, WebchatProperties properties, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.properties = properties;
     }
@@ -30,7 +33,7 @@ public class WebchatRateLimiter {
     public void hit(String key, int limit) {
         Duration window = properties.getRateLimit().getWindow();
         long windowMillis = Math.max(1000, window.toMillis());
-        long nowMillis = Instant.now().toEpochMilli();
+        long nowMillis = clock.instant().toEpochMilli();
         Instant start = Instant.ofEpochMilli(nowMillis - nowMillis % windowMillis);
         OffsetDateTime windowStart = OffsetDateTime.ofInstant(start, ZoneOffset.UTC);
         String rateKey = key.length() <= 200 ? key : key.substring(0, 200);

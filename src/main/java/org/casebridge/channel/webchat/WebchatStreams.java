@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,7 +49,8 @@ public class WebchatStreams implements SmartLifecycle {
         final SseEmitter emitter;
         final Set<Long> sent = new HashSet<>();
         long lastSeq;
-        Instant lastWrite = Instant.now();
+        // an interval, not a time of day: the monotonic clock, which no clock change moves
+        long lastWrite = System.nanoTime();
 
         Stream(String visitorId, SseEmitter emitter, long lastSeq) {
             this.visitorId = visitorId;
@@ -140,17 +140,17 @@ public class WebchatStreams implements SmartLifecycle {
         }
         stream.sent.add(event.seq());
         stream.lastSeq = Math.max(stream.lastSeq, event.seq());
-        stream.lastWrite = Instant.now();
+        stream.lastWrite = System.nanoTime();
         return true;
     }
 
     private void heartbeat() {
-        Instant due = Instant.now().minus(properties.getHeartbeat());
+        long due = System.nanoTime() - properties.getHeartbeat().toNanos();
         for (Stream stream : new ArrayList<>(open)) {
-            if (stream.lastWrite.isBefore(due)) {
+            if (stream.lastWrite - due < 0) {
                 try {
                     stream.emitter.send(SseEmitter.event().comment("keep-alive"));
-                    stream.lastWrite = Instant.now();
+                    stream.lastWrite = System.nanoTime();
                 } catch (IOException | IllegalStateException e) {
                     open.remove(stream);
                     stream.emitter.completeWithError(e);

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,8 +37,10 @@ public class WebchatVisitors {
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     private final JdbcTemplate jdbc;
+    private final Clock clock;
 
-    public WebchatVisitors(JdbcTemplate jdbc) {
+    public WebchatVisitors(JdbcTemplate jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -47,7 +50,7 @@ public class WebchatVisitors {
         RANDOM.nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Visitor visitor = new Visitor(visitorIdOf(token), siteId);
-        OffsetDateTime now = utc(Instant.now());
+        OffsetDateTime now = utc(clock.instant());
         jdbc.update("insert into cb_webchat_visitor (visitor_id, site_id, token_sha256, created_at, last_seen_at) values (?, ?, ?, ?, ?)",
                 visitor.visitorId(), siteId, tokenHash(token), now, now);
         return new Issued(visitor, token);
@@ -64,7 +67,7 @@ public class WebchatVisitors {
             throw unknownToken();
         }
         String visitorId = (String) rows.get(0).get("visitor_id");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Object seen = rows.get(0).get("last_seen_at");
         Instant lastSeen = seen instanceof OffsetDateTime odt ? odt.toInstant()
                 : seen instanceof java.sql.Timestamp ts ? ts.toInstant() : Instant.EPOCH;

@@ -36,6 +36,7 @@ import org.casebridge.store.BlobStore;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -68,9 +69,11 @@ public class WebformNormalizer {
     private final AttachmentStore attachments;
     private final ApiClients clients;
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final Clock clock;
 
     public WebformNormalizer(ObjectMapper mapper, CasebridgeProperties properties, AttachmentStore attachments,
-                             ApiClients clients) {
+                             ApiClients clients, Clock clock) {
+        this.clock = clock;
         this.reader = mapper.readerFor(WebformRequest.class)
                 .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -85,7 +88,7 @@ public class WebformNormalizer {
      */
     public void normalise(Exchange exchange) {
         Message message = exchange.getMessage();
-        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         requireJson(message.getHeader(Exchange.CONTENT_TYPE, String.class));
         String clientId = message.getHeader(CaseHeaders.CLIENT_ID, String.class);
         ApiClients.ApiClient client = clients.byId(clientId)

@@ -4,6 +4,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,8 +25,10 @@ public class CustomerServiceWindow {
 
     private final JdbcTemplate jdbc;
     private final WhatsAppProperties properties;
+    private final Clock clock;
 
-    public CustomerServiceWindow(JdbcTemplate jdbc, WhatsAppProperties properties) {
+    public CustomerServiceWindow(JdbcTemplate jdbc, WhatsAppProperties properties, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.properties = properties;
     }
@@ -64,7 +67,7 @@ public class CustomerServiceWindow {
 
     /** Raises (or refreshes) the flag on the case. */
     public void flag(String caseId, String detail) {
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         String text = detail.length() <= 2000 ? detail : detail.substring(0, 2000);
         if (jdbc.update("update cb_case_attention set raised_at = ?, detail = ? where case_id = ? and flag = ?", now, text, caseId, FLAG) == 0) {
             try {

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +43,10 @@ public class WhatsAppReplySender implements ReplySender {
 
     private final WhatsAppProperties properties;
     private final CustomerServiceWindow window;
+    private final Clock clock;
 
-    public WhatsAppReplySender(WhatsAppProperties properties, CustomerServiceWindow window) {
+    public WhatsAppReplySender(WhatsAppProperties properties, CustomerServiceWindow window, Clock clock) {
+        this.clock = clock;
         this.properties = properties;
         this.window = window;
     }
@@ -70,7 +73,7 @@ public class WhatsAppReplySender implements ReplySender {
     public ReplyPlan plan(Case value, String to) {
         String phoneNumberId = phoneNumberId(value);
 
-        Optional<String> closed = window.closedReason(value.caseId(), Instant.now());
+        Optional<String> closed = window.closedReason(value.caseId(), clock.instant());
         if (closed.isPresent()) {
             String reason = closed.get();
             window.flag(value.caseId(), reason);

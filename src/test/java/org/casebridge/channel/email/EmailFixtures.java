@@ -11,6 +11,7 @@ import org.casebridge.store.BlobStore;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /** Builds an {@link EmailNormalizer} over a temporary attachment store, and checks cases against the schema, for the email tests. */
@@ -29,7 +30,7 @@ final class EmailFixtures {
 
     EmailFixtures(Path dir, EmailLimits limits) {
         store = new AttachmentStore(new BlobStore("attachments", dir, false));
-        normalizer = new EmailNormalizer(store, limits, Priority.P3, Duration.ofHours(24));
+        normalizer = new EmailNormalizer(store, limits, Priority.P3, Duration.ofHours(24), Clock.systemUTC());
     }
 
     /** Normalises a message written as text (LF line ends become CRLF, as on the wire) and validates the case. */

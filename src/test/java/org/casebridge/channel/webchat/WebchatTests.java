@@ -19,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -330,7 +331,7 @@ class WebchatTests extends WebchatBridgeTest {
         // the same counter whoever counts: a second limiter (another instance) sees the first one's hits
         String key = "address:test-" + UUID.randomUUID();
         limiter.hit(key, 2);
-        new WebchatRateLimiter(jdbc, properties).hit(key, 2);
+        new WebchatRateLimiter(jdbc, properties, Clock.systemUTC()).hit(key, 2);
         assertThatThrownBy(() -> limiter.hit(key, 2)).isInstanceOf(org.casebridge.shared.RejectedRequestException.class)
                 .hasMessageContaining("More than 2 requests");
     }
