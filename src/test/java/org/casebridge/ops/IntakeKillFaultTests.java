@@ -43,9 +43,10 @@ class IntakeKillFaultTests {
     private static final String API_KEY = "demo-key-change-me";
     private static final String QUEUE = "casebridge.cases.new";
     private static final int CLIENTS = 4;
+    private static final int KILL_AFTER = 60;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private Process bridge;
+    private volatile Process bridge;
 
     @AfterEach
     void stopBridge() throws InterruptedException {
@@ -70,6 +71,7 @@ class IntakeKillFaultTests {
         Map<String, String[]> acknowledged = new ConcurrentHashMap<>();
         Set<String> unanswered = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean killed = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
@@ -82,6 +84,11 @@ class IntakeKillFaultTests {
                         if (answer.statusCode() == 202) {
                             JsonNode json = mapper.readTree(answer.body());
                             acknowledged.put(key, new String[]{json.get("caseId").asText(), json.get("messageId").asText()});
+                            if (acknowledged.size() >= KILL_AFTER && killed.compareAndSet(false, true)) {
+                                // SIGKILL the moment a 202 arrives: its commits are milliseconds old, so a database
+                                // that flushes commits later (H2's default WRITE_DELAY of 500 ms) loses them
+                                bridge.destroyForcibly();
+                            }
                         } else {
                             unanswered.add(key);
                         }
@@ -93,8 +100,7 @@ class IntakeKillFaultTests {
                 }
             });
         }
-        Awaitility.await("some messages accepted").atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 60);
-        bridge.destroyForcibly(); // SIGKILL, mid-load
+        Awaitility.await("some messages accepted, then the kill").atMost(Duration.ofSeconds(60)).untilTrue(killed);
         assertThat(bridge.waitFor(10, TimeUnit.SECONDS)).isTrue();
         stop.set(true);
         clients.shutdown();
