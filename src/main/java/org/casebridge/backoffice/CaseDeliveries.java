@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,10 +58,37 @@ public class CaseDeliveries {
         }
     }
 
-    /** Route step after the target took the message: records it, so a redelivery of the same message is skipped. */
+    /**
+     * Route step after the target took the message: records it, so a redelivery of the same message is skipped. For a
+     * target outside the route's transaction (a CRM call, a file): what was done cannot be rolled back, so it is
+     * recorded at once.
+     */
     public void markDelivered(Exchange exchange) {
+        record(exchange.getProperty(BackofficeHeaders.TARGET, String.class), exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class));
+    }
+
+    /**
+     * Route step of a target inside the route's JMS transaction (the queue sink): records the delivery only once that
+     * transaction has committed. Written earlier, a crash between the two would roll the send back and redeliver the
+     * message, which the record would then skip, and the case would never reach the target. A crash after the commit
+     * and before the record costs nothing: the message is consumed and delivered, and nothing redelivers it.
+     */
+    public void markDeliveredOnCommit(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
         String target = exchange.getProperty(BackofficeHeaders.TARGET, String.class);
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            record(target, value);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                record(target, value);
+            }
+        });
+    }
+
+    private void record(String target, Case value) {
         try {
             jdbc.update("insert into cb_delivery (target, message_id, case_id, delivered_at) values (?, ?, ?, ?)",
                     target, value.messageId(), value.caseId(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));

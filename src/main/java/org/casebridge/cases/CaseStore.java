@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -26,19 +25,16 @@ import static org.casebridge.shared.JdbcValues.utc;
  * of the API client ({@link IdempotencyKeys}); {@link CaseViews} reads them back, and {@link CaseRecorded} tells the
  * other modules inside the same transaction.
  * <p>
- * A message is written as {@code pending} before it is published and marked {@code published} once the broker has
- * it. A retried request with the same Idempotency-Key finds its message again: a published one is answered with the
- * same ids and nothing is published twice; a pending one (the earlier attempt died mid-way) is published again.
+ * A message is written as {@code pending}, with its entry in the {@link CaseOutbox}, in the transaction that stores
+ * the case, and marked {@code published} (its outbox entry removed) once the broker has it. A retried request with the
+ * same Idempotency-Key finds its message again: a published one is answered with the same ids and nothing is published
+ * twice; a pending one is published by the retry if it can claim the outbox entry, and is otherwise in flight (the
+ * first attempt or a sweeper is publishing it). A failed publish never removes anything: the sweeper finishes it.
  */
 @Component("caseStore")
 public class CaseStore {
 
     static final String PENDING = "pending";
-    /**
-     * How long a pending message counts as being published by someone else (two instances reading one mailbox,
-     * a client's concurrent retry) rather than left behind by a failure or a crash: publishing takes milliseconds.
-     */
-    static final Duration IN_FLIGHT = Duration.ofSeconds(5);
     static final String PUBLISHED = "published";
 
     private final JdbcTemplate jdbc;
@@ -48,10 +44,12 @@ public class CaseStore {
     private final ThreadIndex threads;
     private final IdempotencyKeys keys;
     private final ApplicationEventPublisher events;
+    private final CaseOutbox outbox;
 
     public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     IdempotencyKeys keys, ApplicationEventPublisher events) {
+                     IdempotencyKeys keys, ApplicationEventPublisher events, CaseOutbox outbox) {
         this.events = events;
+        this.outbox = outbox;
         this.threads = threads;
         this.keys = keys;
         this.jdbc = jdbc;
@@ -132,6 +130,7 @@ public class CaseStore {
                 insertCase(value, clientId);
             }
             insertMessage(value, json);
+            outbox.add(value.messageId(), value.caseId());
             recordThreading(value);
             boolean newCase = value.thread() == null || !value.thread().joinsExistingCase();
             events.publishEvent(new CaseRecorded(value, newCase));
@@ -155,43 +154,20 @@ public class CaseStore {
         }
     }
 
-    /** Route step: the broker has the message; mark it published. */
+    /** Route step: the broker has the message; mark it published and remove its outbox entry, in one transaction. */
     public void markPublished(Exchange exchange) {
         String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
-        jdbc.update("update cb_message set delivery_state = ?, published_at = ? where message_id = ?",
-                PUBLISHED, utc(Instant.now()), messageId);
-    }
-
-    /**
-     * Route step after a failed publish: the client is told nothing was accepted, so the pending message, its new case
-     * and its idempotency key are removed and a retry starts afresh.
-     */
-    public void discardPending(Exchange exchange) {
-        String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
-        String caseId = exchange.getMessage().getHeader(CaseHeaders.CASE_ID, String.class);
-        if (messageId == null) {
-            return;
-        }
         tx.executeWithoutResult(status -> {
-            int removed = jdbc.update("delete from cb_message where message_id = ? and delivery_state = ?", messageId, PENDING);
-            if (removed > 0) {
-                jdbc.update("delete from cb_idempotency_key where message_id = ?", messageId);
-                jdbc.update("delete from cb_message_ref where message_id = ?", messageId);
-                Integer others = jdbc.queryForObject("select count(*) from cb_message where case_id = ?", Integer.class, caseId);
-                if (others != null && others == 0) {
-                    // the case existed only for this message: nothing of it stays
-                    jdbc.update("delete from cb_case_participant where case_id = ?", caseId);
-                    jdbc.update("delete from cb_message_ref where case_id = ?", caseId);
-                    jdbc.update("delete from cb_case where case_id = ?", caseId);
-                }
-            }
+            jdbc.update("update cb_message set delivery_state = ?, published_at = ? where message_id = ? and delivery_state = ?",
+                    PUBLISHED, utc(Instant.now()), messageId, PENDING);
+            outbox.remove(messageId);
         });
     }
 
     private void repeat(Message message, IdempotencyKeys.StoredMessage previous) {
-        if (PENDING.equals(previous.state()) && previous.storedAt() != null
-                && previous.storedAt().isAfter(Instant.now().minus(IN_FLIGHT))) {
-            // another instance (or a concurrent request) is publishing it right now: come back, don't publish twice
+        if (PENDING.equals(previous.state()) && !outbox.claim(previous.messageId())) {
+            // the first attempt, another instance or a sweeper holds the outbox entry and is publishing it right now
+            // (or its claim has yet to run out): come back, don't publish twice
             throw new MessageInFlightException("Message " + previous.messageId() + " of case " + previous.caseId()
                     + " is being published by another request; retry shortly.");
         }

@@ -82,7 +82,7 @@ class CaseStoreTests extends BridgeTest {
     }
 
     @Test
-    void samePendingMessageIsInFlightAtFirstAndRepublishedOnceAbandoned() throws Exception {
+    void samePendingMessageIsInFlightWhileClaimedAndRepublishedOnceTheClaimRunsOut() throws Exception {
         Case value = sample(CaseIds.newCaseId());
         Exchange first = exchangeFor(value);
         first.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
@@ -94,8 +94,12 @@ class CaseStoreTests extends BridgeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.recordInbound(concurrent))
                 .isInstanceOf(MessageInFlightException.class);
 
-        // the first attempt died: once the pending message is older than the in-flight window, a retry publishes it
-        jdbc.update("update cb_idempotency_key set created_at = created_at - interval '1' minute where idempotency_key = 'in-flight-key'");
+        // the message, its case and its outbox entry were stored in one transaction, the entry claimed by this instance
+        assertThat(jdbc.queryForObject("select count(*) from cb_outbox where message_id = ? and claimed_by is not null", Integer.class,
+                value.messageId())).isEqualTo(1);
+
+        // the first attempt died: once its claim on the outbox entry has run out, a retry claims it and publishes
+        jdbc.update("update cb_outbox set claimed_until = claimed_until - interval '1' hour where message_id = ?", value.messageId());
         Exchange retry = exchangeFor(sample(CaseIds.newCaseId()));
         retry.getMessage().setBody(first.getMessage().getBody(String.class));
         retry.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
@@ -103,6 +107,23 @@ class CaseStoreTests extends BridgeTest {
         assertThat(retry.getMessage().getHeader(CaseHeaders.CASE_ID)).isEqualTo(value.caseId());
         assertThat(retry.getMessage().getHeader(CaseHeaders.MESSAGE_ID)).isEqualTo(value.messageId());
         assertThat(retry.getMessage().getHeader(CaseHeaders.ALREADY_PUBLISHED)).isEqualTo(false);
+
+        // the retry holds the claim now: a second retry (or a sweeper) must wait
+        Exchange second = exchangeFor(sample(CaseIds.newCaseId()));
+        second.getMessage().setBody(first.getMessage().getBody(String.class));
+        second.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.recordInbound(second))
+                .isInstanceOf(MessageInFlightException.class);
+
+        // published: the entry is gone, and a later retry is answered with the same ids, nothing published again
+        store.markPublished(retry);
+        assertThat(jdbc.queryForObject("select count(*) from cb_outbox where message_id = ?", Integer.class, value.messageId())).isZero();
+        Exchange late = exchangeFor(sample(CaseIds.newCaseId()));
+        late.getMessage().setBody(first.getMessage().getBody(String.class));
+        late.getMessage().setHeader(CaseHeaders.IDEMPOTENCY_KEY, "in-flight-key");
+        store.recordInbound(late);
+        assertThat(late.getMessage().getHeader(CaseHeaders.MESSAGE_ID)).isEqualTo(value.messageId());
+        assertThat(late.getMessage().getHeader(CaseHeaders.ALREADY_PUBLISHED)).isEqualTo(true);
     }
 
     @Test
