@@ -139,12 +139,13 @@ public class FailureClassifier implements Predicate {
      */
     @Override
     public boolean matches(Exchange exchange) {
-        int done = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        // Camel counts the redelivery it is about to make before it asks: 1 for the first
+        int next = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         return switch (classify(exchange)) {
             case PERMANENT -> false;
-            case OUTAGE -> done < (exchange.getFromEndpoint() instanceof org.apache.camel.component.platform.http.PlatformHttpEndpoint
+            case OUTAGE -> next <= (exchange.getFromEndpoint() instanceof org.apache.camel.component.platform.http.PlatformHttpEndpoint
                     ? maximumRedeliveries : outageRedeliveries);
-            case UNKNOWN -> done < maximumRedeliveries;
+            case UNKNOWN -> next <= maximumRedeliveries;
         };
     }
 }

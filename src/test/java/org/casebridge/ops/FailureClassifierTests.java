@@ -90,9 +90,11 @@ class FailureClassifierTests {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
         int done = 0;
+        // as Camel does: the counter names the redelivery about to be made when the predicate is asked
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, 1);
         while (classifier.matches(exchange) && done < 100) {
             done++;
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, done);
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, done + 1);
         }
         return done;
     }
