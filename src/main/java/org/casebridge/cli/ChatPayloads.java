@@ -123,10 +123,21 @@ final class ChatPayloads {
         ArrayNode cases = result.putArray("cases");
         for (ChatMessage message : events.messages()) {
             ObjectNode entry = cases.addObject();
+            // media is not fetched here: the body names each item as the live flow would before fetching it, and
+            // the media list says where it is on the platform, its ref pending until the bridge fetches it
+            List<String> notes = message.media().stream().map(media -> "[" + (media.filename() != null ? media.filename() : "attachment")
+                    + (media.contentType() == null ? "" : " (" + media.contentType() + ")") + ", " + message.channel().wireName()
+                    + (media.platformId() != null ? " media id " + media.platformId() : " media")
+                    + ": fetched when the bridge receives the webhook]").toList();
             entry.set("case", mapper.readTree(schema.toValidatedJson(
-                    normalizer.toCase(message, null, CaseThread.newCase(message.replyTo(), List.of()), List.of(), List.of(), null, platform.trust()))));
+                    normalizer.toCase(message, null, CaseThread.newCase(message.replyTo(), List.of()), List.of(), notes, null, platform.trust()))));
             if (!message.media().isEmpty()) {
-                entry.set("media", mapper.valueToTree(message.media()));
+                ArrayNode media = entry.putArray("media");
+                for (ChatMessage.MediaRef ref : message.media()) {
+                    ObjectNode item = mapper.valueToTree(ref);
+                    item.put("ref", "pending");
+                    media.add(item);
+                }
             }
         }
         result.set("receipts", mapper.valueToTree(events.receipts()));

@@ -66,6 +66,21 @@ public class DeadLetters {
     }
 
     /**
+     * Whether the failed message is better left at its source than dead-lettered: another instance is publishing it
+     * right now, or it is a mail that met an outage (database, broker, disk) and still failed after all its
+     * redeliveries; the mail then stays unread in its mailbox and is read again after the mailbox's back-off, for as
+     * long as the outage lasts. Only bad data and failures of unknown kind make a dead letter of a mail.
+     */
+    public boolean leavesAtSource(Exchange exchange) {
+        if (isInFlight(exchange)) {
+            return true;
+        }
+        Endpoint from = exchange.getFromEndpoint();
+        return from != null && from.getEndpointUri().startsWith("mailbox:")
+                && FailureClassifier.classify(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)) == FailureClassifier.Kind.OUTAGE;
+    }
+
+    /**
      * Route step: hands the failure back to the consumer, which leaves the message at its source to be read again
      * (the dead letter channel lets a new exception through: {@code deadLetterHandleNewException: false}).
      */

@@ -32,7 +32,7 @@ class WhatsAppPayloadsTests {
         for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
             results.add(mapper.readTree(line));
         }
-        assertThat(results).hasSize(15).noneMatch(r -> r.has("rejection"));
+        assertThat(results).hasSize(16).noneMatch(r -> r.has("rejection"));
         JsonNode text = results.stream().filter(r -> r.get("file").asText().endsWith("text.json")).findFirst().orElseThrow();
         JsonNode value = text.at("/cases/0/case");
         assertThat(value.get("channel").asText()).isEqualTo("whatsapp");
@@ -40,6 +40,11 @@ class WhatsAppPayloadsTests {
         assertThat(value.at("/source/system").asText()).isEqualTo("whatsapp:106540352242922");
         JsonNode image = results.stream().filter(r -> r.get("file").asText().endsWith("image.json")).findFirst().orElseThrow();
         assertThat(image.at("/cases/0/media/0/platformId").asText()).isEqualTo("1003383421387256");
+        assertThat(image.at("/cases/0/media/0/ref").asText()).isEqualTo("pending");
+        assertThat(image.at("/cases/0/case/body/text").asText()).contains("whatsapp media id 1003383421387256", "image/jpeg");
+        JsonNode unsupported = results.stream().filter(r -> r.get("file").asText().endsWith("unsupported.json")).findFirst().orElseThrow();
+        assertThat(unsupported.at("/cases/0/case/body/text").asText()).contains("type 'unsupported'");
+        assertThat(unsupported.get("ignored")).isEmpty();
         JsonNode statuses = results.stream().filter(r -> r.get("file").asText().endsWith("statuses.json")).findFirst().orElseThrow();
         assertThat(statuses.get("receipts")).hasSize(4);
     }

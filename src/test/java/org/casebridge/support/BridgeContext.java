@@ -30,6 +30,8 @@ import java.lang.annotation.Target;
 @SpringBootTest(properties = {
         "casebridge.errors.redelivery-delay=20",
         "casebridge.errors.maximum-redelivery-delay=100",
+        // outages are waited out for minutes in production: as few redeliveries as any other failure here
+        "casebridge.errors.outage-redeliveries=3",
         "spring.jmx.unique-names=true"
 })
 @ContextCustomizerFactories(BridgeIsolation.class)

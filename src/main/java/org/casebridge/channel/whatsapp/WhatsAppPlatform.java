@@ -175,19 +175,42 @@ public class WhatsAppPlatform implements ChatPlatform {
                         + " from " + from + " to message " + reaction.path("message_id").asText("?")));
                 return;
             }
+            case "order" -> text = order(message.path("order"));
             default -> {
-                // unsupported (a type the Cloud API cannot show yet), system notices, orders and types added later
+                // unsupported (a type the Cloud API cannot show yet), system notices and types added later: still the
+                // customer's message, so it opens or joins their case and says what arrived (the webhook's raw
+                // payload is archived as the message's source.rawRef)
                 StringJoiner errors = new StringJoiner("; ");
                 message.path("errors").forEach(e -> errors.add(errorText(e)));
-                ignored.add(new WebhookEvents.Ignored(type, "WhatsApp message " + id + " of type '" + type + "' from " + from
-                        + " is not taken into a case" + (errors.length() == 0 ? "" : ": " + errors)));
-                return;
+                JsonNode content = message.path(type);
+                text = "[WhatsApp message of type '" + type + "' that casebridge cannot show"
+                        + (errors.length() == 0 ? "" : ": " + errors) + "; the original is kept]"
+                        + (content.isMissingNode() || content.isNull() ? "" : "\n" + bounded(content.toString()));
             }
         }
         String replyTo = message.path("context").path("id").asText(null);
         ChatMessage.Sender sender = new ChatMessage.Sender(from, null, names.get(from), from, null);
         messages.add(new ChatMessage(Channel.WHATSAPP, account, id, "message", epochSeconds(message.path("timestamp").asText(null)),
                 sender, text, media, replyTo));
+    }
+
+    /** An order from the business's catalogue: the items as the customer sees them, and the customer's note. */
+    private static String order(JsonNode order) {
+        StringJoiner lines = new StringJoiner("\n");
+        lines.add("Order from catalogue " + order.path("catalog_id").asText("?") + ":");
+        for (JsonNode item : order.path("product_items")) {
+            lines.add("- " + item.path("quantity").asText("?") + " x " + item.path("product_retailer_id").asText("?")
+                    + " at " + item.path("item_price").asText("?") + " " + item.path("currency").asText(""));
+        }
+        String note = order.path("text").asText("");
+        if (!note.isBlank()) {
+            lines.add(note);
+        }
+        return lines.toString();
+    }
+
+    private static String bounded(String text) {
+        return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }
 
     private void readStatus(JsonNode status, List<DeliveryReceipt> receipts, List<WebhookEvents.Ignored> ignored) {

@@ -179,21 +179,28 @@ class WhatsAppPlatformTests {
     }
 
     @Test
-    void passesOverReactionsUnsupportedMessagesAndOtherChanges() {
+    void passesOverReactionsAndOtherChanges() {
         WebhookEvents reaction = parse("reaction.json");
         assertThat(reaction.messages()).isEmpty();
         assertThat(reaction.ignored()).singleElement().satisfies(i -> {
             assertThat(i.type()).isEqualTo("reaction");
             assertThat(i.reason()).contains("\uD83D\uDC4D");
         });
-        WebhookEvents unsupported = parse("unsupported.json");
-        assertThat(unsupported.messages()).isEmpty();
-        assertThat(unsupported.ignored()).singleElement().satisfies(i -> {
-            assertThat(i.type()).isEqualTo("unsupported");
-            assertThat(i.reason()).contains("131051", "Message type is currently not supported.");
-        });
         WebhookEvents template = parse("template-status-update.json");
         assertThat(template.ignored()).extracting(WebhookEvents.Ignored::type).containsExactly("message_template_status_update");
+    }
+
+    @Test
+    void aMessageOfATypeTheBridgeCannotShowIsStillACaseMessageSayingWhatArrived() {
+        WebhookEvents unsupported = parse("unsupported.json");
+        assertThat(unsupported.ignored()).isEmpty();
+        assertThat(unsupported.messages()).singleElement().satisfies(m -> {
+            assertThat(m.externalId()).isEqualTo("wamid.HBgMNDQ3NzAwOTAwMTIzFQIAEhgUM1VOU1VQUE9SVEVEMDAwMDAwMTEA");
+            assertThat(m.sender().phone()).isEqualTo("447700900123");
+            assertThat(m.text()).contains("type 'unsupported'", "cannot show", "131051", "Message type is currently not supported.");
+        });
+        ChatMessage order = onlyMessage("order.json");
+        assertThat(order.text()).isEqualTo("Order from catalogue 1537792813452611:\n- 2 x radiator-key at 3.50 GBP\nPlease deliver on Friday");
     }
 
     @Test

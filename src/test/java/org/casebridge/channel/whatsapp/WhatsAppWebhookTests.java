@@ -357,16 +357,25 @@ class WhatsAppWebhookTests {
         long before = jdbc.queryForObject("select count(*) from cb_webhook_event where channel = 'whatsapp'", Long.class);
         String customer = newCustomer();
         assertThat(deliver(payload("reaction.json", customer, "U1")).statusCode()).isEqualTo(200);
-        assertThat(deliver(payload("unsupported.json", customer, "U2")).statusCode()).isEqualTo(200);
         assertThat(deliver(payload("template-status-update.json", customer, "U3")).statusCode()).isEqualTo(200);
 
         List<Map<String, Object>> rows = jdbc.queryForList("select event_type, outcome, raw_ref from cb_webhook_event where channel = 'whatsapp'"
                 + " order by received_at");
-        assertThat(rows).hasSize((int) before + 3);
+        assertThat(rows).hasSize((int) before + 2);
         assertThat(rows.subList((int) before, rows.size())).extracting(r -> r.get("event_type"))
-                .containsExactly("reaction", "unsupported", "message_template_status_update");
+                .containsExactly("reaction", "message_template_status_update");
         assertThat(rows).allSatisfy(r -> assertThat(r.get("raw_ref")).isNotNull());
         assertThat(jdbc.queryForObject("select count(*) from cb_message where payload like ?", Integer.class, "%" + customer + "%")).isZero();
+    }
+
+    @Test
+    void aMessageTypeTheBridgeCannotShowStillBecomesACaseMessageWithItsRawPayload() throws Exception {
+        String customer = newCustomer();
+        assertThat(deliver(payload("unsupported.json", customer, "U2")).statusCode()).isEqualTo(200);
+
+        JsonNode value = publishedCase(customer);
+        assertThat(value.at("/body/text").asText()).contains("type 'unsupported'", "Message type is currently not supported.");
+        assertThat(value.at("/source/rawRef").asText()).startsWith("raw/");
     }
 
     @Test
