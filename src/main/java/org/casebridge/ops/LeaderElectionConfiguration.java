@@ -44,7 +44,7 @@ class LeaderElectionConfiguration {
 
     @Bean
     LockRegistryLeaderInitiator leaderInitiator(JdbcLockRegistry leaderLockRegistry, SingletonRoutes singletonRoutes,
-            LeaderProperties properties) {
+            LeaderProperties properties) throws Exception {
         LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(leaderLockRegistry, singletonRoutes);
         initiator.setHeartBeatMillis(properties.getHeartbeat().toMillis());
         initiator.setBusyWaitMillis(properties.getRetry().toMillis());

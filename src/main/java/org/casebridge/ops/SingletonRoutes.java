@@ -2,6 +2,7 @@ package org.casebridge.ops;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.integration.leader.Context;
@@ -9,6 +10,7 @@ import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The routes that must run on one instance at a time (each mailbox, the housing export folder): started when this
@@ -34,11 +36,27 @@ public class SingletonRoutes extends DefaultCandidate {
         return leader;
     }
 
-    void electWith(LockRegistryLeaderInitiator initiator) {
-        // called at once when Camel is already running, otherwise once it has started all the other routes
-        camel.addStartupListener((context, alreadyStarted) -> {
-            check();
-            initiator.start();
+    void electWith(LockRegistryLeaderInitiator initiator) throws Exception {
+        AtomicBoolean started = new AtomicBoolean();
+        Runnable elect = () -> {
+            if (started.compareAndSet(false, true)) {
+                check();
+                initiator.start();
+            }
+        };
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                if (alreadyStarted) {
+                    elect.run();
+                }
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                // only now are all the other routes running: a route started earlier would be started twice
+                elect.run();
+            }
         });
     }
 
@@ -57,12 +75,17 @@ public class SingletonRoutes extends DefaultCandidate {
     }
 
     @Override
-    public void onGranted(Context context) throws Exception {
-        leader = true;
+    public void onGranted(Context context) {
         LOG.info("This instance is the leader: starting {}", routeIds);
-        for (String id : routeIds) {
-            camel.getRouteController().startRoute(id);
+        try {
+            for (String id : routeIds) {
+                camel.getRouteController().startRoute(id);
+            }
+        } catch (Exception e) {
+            // the election gives the lead up again (onRevoked stops what did start) and tries later
+            throw new IllegalStateException("cannot start the singleton routes " + routeIds, e);
         }
+        leader = true;
     }
 
     @Override

@@ -70,10 +70,14 @@ class MailboxConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        keepAlive.shutdownNow();
+        if (keepAlive != null) { // null when stopped before it ever started
+            keepAlive.shutdownNow();
+        }
         disconnect(); // breaks an IDLE in progress
-        worker.interrupt();
-        worker.join(10_000);
+        if (worker != null) {
+            worker.interrupt();
+            worker.join(10_000);
+        }
         super.doStop();
     }
 
