@@ -92,6 +92,7 @@ public class StatusUpdateTranslator {
         headers.put(CaseHeaders.KIND, MessageKind.STATUS_UPDATE.wireName());
         headers.put(BackofficeHeaders.DUPLICATE_UPDATE, duplicate);
         headers.put("JMSCorrelationID", caseId);
+        headers.put(CaseHeaders.GROUP_ID, caseId);
         headers.put("JMSType", REPLY_JMS_TYPE);
         try {
             message.setBody(mapper.writeValueAsString(reply));

@@ -35,6 +35,7 @@ public class CaseEnvelope {
         headers.put(CaseHeaders.SCHEMA_VERSION, value.schemaVersion());
         headers.put(CaseHeaders.NEW_CASE, value.thread() == null || !value.thread().joinsExistingCase());
         headers.put("JMSCorrelationID", caseId);
+        headers.put(CaseHeaders.GROUP_ID, caseId);
         headers.put("JMSType", JMS_TYPE);
     }
 }

@@ -5,6 +5,11 @@ public final class CaseHeaders {
 
     /** The case id, e.g. {@code CB-7K3M9Q} (also a JMS property). */
     public static final String CASE_ID = "CasebridgeCaseId";
+    /**
+     * The JMS message group, always the case id: the broker hands all messages of one case to one consumer at a
+     * time, in order, also with several instances reading one queue.
+     */
+    public static final String GROUP_ID = "JMSXGroupID";
     /** The message id within the case (also a JMS property). */
     public static final String MESSAGE_ID = "CasebridgeMessageId";
     /** The channel's wire name, e.g. {@code webform} (also a JMS property). */

@@ -16,12 +16,14 @@ import org.casebridge.cases.ThreadIndex;
 import org.casebridge.shared.RejectedRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -72,9 +74,12 @@ public class OutboundMessages {
     private final CaseSchema schema;
     private final ThreadIndex threads;
     private final ApplicationEventPublisher events;
+    private final Duration sendClaimTimeout;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     ApplicationEventPublisher events, PendingReceipts receipts) {
+                     ApplicationEventPublisher events, PendingReceipts receipts,
+                     @Value("${casebridge.replies.send-claim-timeout:2m}") Duration sendClaimTimeout) {
+        this.sendClaimTimeout = sendClaimTimeout;
         this.events = events;
         this.receipts = receipts;
         this.jdbc = jdbc;
@@ -158,6 +163,7 @@ public class OutboundMessages {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
         Reply reply = exchange.getProperty(ReplyHeaders.REPLY_PROPERTY, Reply.class);
         String json = exchange.getMessage().getMandatoryBody(String.class);
+        String claim = claimName(exchange);
         Instant now = Instant.now();
         try {
             tx.executeWithoutResult(status -> {
@@ -174,6 +180,16 @@ public class OutboundMessages {
         } catch (DuplicateKeyException redelivered) {
             resume(exchange, value);
         }
+        if (Boolean.TRUE.equals(exchange.getMessage().getHeader(ReplyHeaders.ALREADY_SENT))) {
+            return;
+        }
+        if (!claimSend(value.messageId(), claim)) {
+            // another copy of this reply (on this or another instance) is being sent right now: this one is not needed
+            LOG.info("Reply {} to case {} is being sent by another copy; this copy is not sent", value.messageId(), value.caseId());
+            exchange.getMessage().setHeader(ReplyHeaders.ALREADY_SENT, true);
+            exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);
+            return;
+        }
         String messageId = value.messageId();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -182,9 +198,40 @@ public class OutboundMessages {
                     Throwable cause = done.getException() != null ? done.getException()
                             : done.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
                     markFailed(messageId, value.caseId(), cause);
+                    releaseClaim(messageId, claim);
                 }
             }
         });
+    }
+
+    /**
+     * Claims the send of outbound message {@code messageId} for the queue message {@code claim}, in one atomic
+     * update: it succeeds when the message is not sent and no other copy holds a live claim (a redelivery of the
+     * same queue message takes its own claim over: its earlier attempt died).
+     */
+    boolean claimSend(String messageId, String claim) {
+        OffsetDateTime now = utc(Instant.now());
+        return jdbc.update("update cb_message set send_claim = ?, send_claimed_at = ? where message_id = ? and direction = 'outbound'"
+                        + " and delivery_status not in ('sent', 'delivered', 'read')"
+                        + " and (send_claim is null or send_claim = ? or send_claimed_at < ?)",
+                claim, now, messageId, claim, utc(Instant.now().minus(sendClaimTimeout))) == 1;
+    }
+
+    /** A failed send gives its claim up, so that any copy may try again. */
+    private void releaseClaim(String messageId, String claim) {
+        try {
+            jdbc.update("update cb_message set send_claim = null, send_claimed_at = null where message_id = ? and send_claim = ?",
+                    messageId, claim);
+        } catch (RuntimeException e) {
+            LOG.warn("Reply {}: its send claim cannot be released ({}); it expires after {}", messageId, e.getMessage(), sendClaimTimeout);
+        }
+    }
+
+    /** Names the queue message this exchange carries: the same after a redelivery, another for every other copy. */
+    private static String claimName(Exchange exchange) {
+        String jmsId = exchange.getIn().getHeader("JMSMessageID", String.class);
+        String name = jmsId != null ? jmsId : exchange.getIn().getMessageId();
+        return truncate(name != null ? name : exchange.getExchangeId(), 200);
     }
 
     /** The reply was stored by an earlier delivery of the same queue message: carry on with what was stored. */
@@ -202,7 +249,7 @@ public class OutboundMessages {
         String stored = String.valueOf(row.get("payload"));
         exchange.setProperty(CaseHeaders.CASE_PROPERTY, read(stored));
         exchange.getMessage().setBody(stored);
-        if (SENT.equals(row.get("delivery_status"))) {
+        if (List.of(SENT, "delivered", "read").contains(String.valueOf(row.get("delivery_status")))) {
             LOG.info("Reply {} to case {} was sent before; not sending it again", value.messageId(), value.caseId());
             exchange.getMessage().setHeader(ReplyHeaders.ALREADY_SENT, true);
             exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);

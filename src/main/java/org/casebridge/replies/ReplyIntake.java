@@ -85,6 +85,7 @@ public class ReplyIntake {
         headers.put(CaseHeaders.KIND, reply.kindOrDefault());
         headers.put(CaseHeaders.CLIENT_ID, clientId);
         headers.put("JMSCorrelationID", caseId);
+        headers.put(CaseHeaders.GROUP_ID, caseId);
         headers.put("JMSType", ReplyHeaders.JMS_TYPE);
         try {
             message.setBody(mapper.writeValueAsString(reply));

@@ -137,6 +137,8 @@ class BackofficeDeliveryTests {
         assertThat(value.at("/body/text").asText()).isEqualTo("The garden gate does not close since yesterday.");
         assertThat(message.getStringProperty("CasebridgeChannel")).isEqualTo("webform");
         assertThat(message.getStringProperty("CasebridgePriority")).isEqualTo("P3");
+        // the case's message group, kept through casebridge.delivery.housing-queue to the housing system
+        assertThat(message.getStringProperty("JMSXGroupID")).isEqualTo(caseId);
         assertThat(message.getStringProperty("CasebridgeMessageId")).isEqualTo(value.get("messageId").asText());
         assertThat(message.getJMSPriority()).isEqualTo(4);
         assertThat(message.getJMSDeliveryMode()).isEqualTo(jakarta.jms.DeliveryMode.PERSISTENT);

@@ -51,6 +51,8 @@ class ReplyQueueTests extends BridgeTest {
     BrokerService broker;
     @Autowired
     CamelContext camel;
+    @Autowired
+    OutboundMessages outbound;
 
     Http http;
     BrokerProbe probe;
@@ -86,6 +88,8 @@ class ReplyQueueTests extends BridgeTest {
             assertThat(jms.getStringProperty("CasebridgeKind")).isEqualTo("status-update");
             assertThat(jms.getStringProperty("CasebridgeClientId")).isEqualTo("demo-backoffice");
             assertThat(jms.getJMSCorrelationID()).isEqualTo(caseId);
+            // one message group per case: the replies of a case reach one consumer at a time, in order
+            assertThat(jms.getStringProperty("JMSXGroupID")).isEqualTo(caseId);
             assertThat(jms.getJMSType()).isEqualTo("casebridge.reply.v1");
             List<String> properties = Collections.list(jms.getPropertyNames()).stream().map(Object::toString).toList();
             assertThat(properties).allMatch(name -> name.startsWith("Casebridge") || name.startsWith("JMS"), "only reply properties");
@@ -142,6 +146,30 @@ class ReplyQueueTests extends BridgeTest {
         assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
         assertThat(ReplyFixtures.mailsTo(sandbox.greenMail(), email)).hasSize(1);
         assertThat(jdbc.queryForObject("select delivery_status from cb_message where message_id = ?", String.class, replyId)).isEqualTo("sent");
+    }
+
+    @Test
+    void aCopyOfAReplyThatAnotherInstanceIsSendingIsNotSentAgain() throws Exception {
+        String email = customer();
+        String caseId = ReplyFixtures.openWebformCase(http, mapper, API_KEY, email, "Fence");
+        HttpResponse<String> response = ReplyFixtures.postReply(http, caseId, BACKOFFICE_KEY, "{\"text\": \"Fixed on Monday.\"}", Map.of());
+        String replyId = mapper.readTree(response.body()).get("replyId").asText();
+        ReplyFixtures.awaitStatus(jdbc, replyId, "sent");
+        // as if another instance had claimed it and were sending it right now (queued is not "unsent")
+        jdbc.update("update cb_message set delivery_status = 'queued', send_claim = 'copy-on-instance-b', send_claimed_at = ?"
+                + " where message_id = ?", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), replyId);
+
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute(ROUTE).whenDone(1).create();
+        ReplyFixtures.sendToQueue(probe.url(), """
+                {"caseId": "%s", "replyId": "%s", "text": "Fixed on Monday.", "html": null, "author": null, "kind": null, "reference": null}
+                """.formatted(caseId, replyId), caseId);
+
+        assertThat(done.matches(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ReplyFixtures.mailsTo(sandbox.greenMail(), email)).hasSize(1);
+        assertThat(jdbc.queryForObject("select delivery_status from cb_message where message_id = ?", String.class, replyId)).isEqualTo("queued");
+        // the claim is atomic: a redelivery of the claiming copy takes it over, any other copy does not
+        assertThat(outbound.claimSend(replyId, "another-copy")).isFalse();
+        assertThat(outbound.claimSend(replyId, "copy-on-instance-b")).isTrue();
     }
 
     @Test

@@ -48,7 +48,16 @@ public class EmailProperties {
     }
 
     /** What happens to a mail once its case is durably on the broker (or it was rejected and recorded). */
-    public enum AfterProcessing { SEEN, MOVE, DELETE }
+    public enum AfterProcessing {
+        /** Marks the mail \\Seen: only for a mailbox no person reads (a mail opened by staff would be skipped). */
+        SEEN,
+        /** Sets the bridge's own keyword ($CasebridgeTaken), leaving \\Seen to people: the default for IMAP. */
+        KEYWORD,
+        /** Moves the mail to processed-folder. */
+        MOVE,
+        /** Deletes the mail (the only choice for POP3). */
+        DELETE
+    }
 
     /** One inbound mailbox. */
     public static class Mailbox {
@@ -76,7 +85,7 @@ public class EmailProperties {
          */
         private Duration idleRefresh = Duration.ofMinutes(1);
         /** seen (IMAP only), move (IMAP only, to processed-folder) or delete. */
-        private AfterProcessing afterProcessing = AfterProcessing.SEEN;
+        private AfterProcessing afterProcessing = AfterProcessing.KEYWORD;
         private String processedFolder = "Processed";
         /** Socket connect and read timeouts. */
         private Duration connectTimeout = Duration.ofSeconds(15);

@@ -8,6 +8,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
+import jakarta.mail.search.AndTerm;
 import jakarta.mail.search.FlagTerm;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -37,6 +38,8 @@ class MailboxConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailboxConsumer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    /** The IMAP keyword (user flag) that marks a mail as taken by the bridge under after-processing: keyword. */
+    static final String TAKEN_KEYWORD = "$CasebridgeTaken";
 
     private final EmailProperties.Mailbox mailbox;
     private final long maxMessageSize;
@@ -67,10 +70,14 @@ class MailboxConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        keepAlive.shutdownNow();
+        if (keepAlive != null) { // null when stopped before it ever started
+            keepAlive.shutdownNow();
+        }
         disconnect(); // breaks an IDLE in progress
-        worker.interrupt();
-        worker.join(10_000);
+        if (worker != null) {
+            worker.interrupt();
+            worker.join(10_000);
+        }
         super.doStop();
     }
 
@@ -136,6 +143,11 @@ class MailboxConsumer extends DefaultConsumer {
         Folder inbox = store.getFolder(mailbox.getFolder());
         inbox.open(Folder.READ_WRITE);
         folder = inbox;
+        if (mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.KEYWORD
+                && !inbox.getPermanentFlags().contains(Flags.Flag.USER)) {
+            throw new MessagingException("the server keeps no keywords on " + mailbox.getFolder()
+                    + ": set after-processing: move (or delete) for mailbox '" + mailbox.getName() + "'");
+        }
         if (mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.MOVE) {
             Folder processed = store.getFolder(mailbox.getProcessedFolder());
             if (!processed.exists() && !processed.create(Folder.HOLDS_MESSAGES)) {
@@ -181,11 +193,15 @@ class MailboxConsumer extends DefaultConsumer {
         // the count before the search: anything the server reports beyond it afterwards arrived meanwhile (a stale,
         // low count only costs one more search)
         int countBefore = folder.getMessageCount();
-        Message[] pending = mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.SEEN
-                ? folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false))
-                : folder.getMessages();
+        Message[] pending = switch (mailbox.getAfterProcessing()) {
+            case SEEN -> folder.search(new FlagTerm(new Flags(Flags.Flag.SEEN), false));
+            // the server does the filtering: only mails without our keyword (and not being deleted) come back
+            case KEYWORD -> folder.search(new AndTerm(new FlagTerm(new Flags(TAKEN_KEYWORD), false),
+                    new FlagTerm(new Flags(Flags.Flag.DELETED), false)));
+            case MOVE, DELETE -> folder.getMessages();
+        };
         handleAll(pending);
-        if (mailbox.getAfterProcessing() != EmailProperties.AfterProcessing.SEEN && pending.length > 0) {
+        if (removesFromInbox() && pending.length > 0) {
             folder.expunge();
             return -1; // the count changed by our own expunge: search once more
         }
@@ -248,9 +264,16 @@ class MailboxConsumer extends DefaultConsumer {
         }
     }
 
+    private boolean removesFromInbox() {
+        return mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.MOVE
+                || mailbox.getAfterProcessing() == EmailProperties.AfterProcessing.DELETE;
+    }
+
     private void processed(Message message) throws MessagingException {
         switch (mailbox.getAfterProcessing()) {
             case SEEN -> message.setFlag(Flags.Flag.SEEN, true);
+            // \Seen stays the staff's: a mail they opened while the bridge was down is still taken
+            case KEYWORD -> message.setFlags(new Flags(TAKEN_KEYWORD), true);
             case MOVE -> {
                 Folder processed = store.getFolder(mailbox.getProcessedFolder());
                 if (folder instanceof IMAPFolder imap) {

@@ -11,6 +11,8 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContext;
 import org.apache.activemq.broker.TransportConnector;
 import org.awaitility.Awaitility;
 import org.casebridge.cases.CaseSchema;
@@ -45,6 +47,8 @@ class EmailInboxTests extends BridgeTest {
     ObjectMapper mapper;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    CamelContext camel;
 
     BrokerProbe probe;
 
@@ -110,7 +114,7 @@ class EmailInboxTests extends BridgeTest {
     }
 
     @Test
-    void mailBecomesCaseAndIsMarkedSeenOnlyAfterwards() throws Exception {
+    void mailBecomesCaseAndIsMarkedTakenOnlyAfterwardsLeavingSeenToStaff() throws Exception {
         String messageId = send("Amira Hassan <amira@example.org>", "Boiler broken", "No hot water since yesterday.", null);
 
         JsonNode value = awaitCase(messageId);
@@ -123,7 +127,31 @@ class EmailInboxTests extends BridgeTest {
         assertThat(value.at("/thread/method").asText()).isEqualTo("new");
         assertThat(value.at("/source/system").asText()).isEqualTo("mailbox:support");
         assertThat(value.at("/source/rawRef").asText()).startsWith("raw/");
-        awaitSeen(messageId);
+        awaitTaken(messageId);
+        assertThat(isSeen(messageId)).as("\\Seen is left to staff").isFalse();
+    }
+
+    @Test
+    void mailOpenedByStaffWhileTheBridgeWasAwayIsStillTaken() throws Exception {
+        camel.getRouteController().stopRoute("email-inbox-to-case");
+        String messageId;
+        try {
+            messageId = send("Ola Nowak <ola@example.org>", "Door lock", "The front door does not lock.", null);
+            // a member of staff reads it in the shared mailbox: \Seen says nothing about whether the bridge took it
+            for (com.icegreen.greenmail.user.GreenMailUser user : greenMail().getUserManager().listUser()) {
+                for (com.icegreen.greenmail.store.StoredMessage m
+                        : greenMail().getManagers().getImapHostManager().getInbox(user).getMessages()) {
+                    if (messageId.equals(m.getMimeMessage().getMessageID())) {
+                        m.setFlag(Flags.Flag.SEEN, true);
+                    }
+                }
+            }
+            assertThat(isSeen(messageId)).isTrue();
+        } finally {
+            camel.getRouteController().startRoute("email-inbox-to-case");
+        }
+        assertThat(awaitCase(messageId).get("subject").asText()).isEqualTo("Door lock");
+        awaitTaken(messageId);
     }
 
     @Test
@@ -202,7 +230,7 @@ class EmailInboxTests extends BridgeTest {
         long rejectedBefore = jdbc.queryForObject(rejections, Long.class);
         String id = send("holiday@example.org", "Out of office", "I am away until Monday.", null, "Auto-Submitted", "auto-replied");
 
-        awaitSeen(id);
+        awaitTaken(id);
         assertThat(jdbc.queryForObject("select count(*) from cb_message where external_id = ?", Integer.class, ThreadIndex.normaliseRef(id)))
                 .as("no case for the auto-reply").isZero();
         Awaitility.await("the auto-reply's rejection").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -217,14 +245,14 @@ class EmailInboxTests extends BridgeTest {
         String id;
         try {
             id = send("tenant@example.org", "Leak", "Water through the ceiling.", null);
-            // the route fails to publish; the mail stays unseen (watched for 1.5 s) and is read again after a back-off
-            Awaitility.await("the mail left unseen").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !isSeen(id));
-            assertThat(isSeen(id)).isFalse();
+            // the route fails to publish; the mail stays untaken (watched for 1.5 s) and is read again after a back-off
+            Awaitility.await("the mail left untaken").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !isTaken(id));
+            assertThat(isTaken(id)).isFalse();
         } finally {
             connector.start();
         }
         JsonNode value = awaitCase(id);
-        awaitSeen(id);
+        awaitTaken(id);
         assertThat(jdbc.queryForObject("select count(*) from cb_message where external_id = ?", Integer.class,
                 ThreadIndex.normaliseRef(id))).isEqualTo(1);
         assertThat(probe.count(QUEUE, "CasebridgeCaseId = '" + value.get("caseId").asText() + "'")).isZero();
@@ -261,10 +289,19 @@ class EmailInboxTests extends BridgeTest {
         String rawRef = jdbc.queryForObject("select raw_ref from cb_rejection where rejection_id = ?", String.class,
                 dead.get(0).getStringProperty("CasebridgeRejectionId"));
         assertThat(rawRef).startsWith("raw/");
-        awaitSeen(poisoned);
+        awaitTaken(poisoned);
         for (String id : good) {
-            awaitSeen(id);
+            awaitTaken(id);
         }
+    }
+
+    private boolean isTaken(String messageId) throws Exception {
+        for (MimeMessage m : greenMail().getReceivedMessagesForDomain("casebridge.local")) {
+            if (messageId.equals(m.getMessageID())) {
+                return m.getFlags().contains(MailboxConsumer.TAKEN_KEYWORD);
+            }
+        }
+        return false;
     }
 
     private boolean isSeen(String messageId) throws Exception {
@@ -276,7 +313,7 @@ class EmailInboxTests extends BridgeTest {
         return false;
     }
 
-    private void awaitSeen(String messageId) throws Exception {
-        Awaitility.await(messageId + " marked seen").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> isSeen(messageId));
+    private void awaitTaken(String messageId) throws Exception {
+        Awaitility.await(messageId + " marked taken").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> isTaken(messageId));
     }
 }

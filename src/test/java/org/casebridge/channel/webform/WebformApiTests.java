@@ -96,6 +96,8 @@ class WebformApiTests extends BridgeTest {
         assertThat(jms.getStringProperty("CasebridgePriority")).isEqualTo("P3");
         assertThat(jms.getStringProperty("CasebridgeMessageId")).isEqualTo(answer.get("messageId").asText());
         assertThat(jms.getJMSCorrelationID()).isEqualTo(caseId);
+        // one message group per case: with several instances one consumer at a time gets a case's messages, in order
+        assertThat(jms.getStringProperty("JMSXGroupID")).isEqualTo(caseId);
         List<String> properties = Collections.list(jms.getPropertyNames()).stream().map(Object::toString).toList();
         assertThat(properties).allMatch(name -> name.startsWith("Casebridge") || name.startsWith("JMS"), "only case properties");
 
