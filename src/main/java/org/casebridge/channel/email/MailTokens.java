@@ -198,7 +198,8 @@ public class MailTokens {
         } catch (JOSEException | GeneralSecurityException | IllegalArgumentException e) {
             throw new MailTokenException(where + "oauth2.client-secret-file holds no usable RSA private key (PKCS#8 PEM)", e);
         }
-        return new TokenRequest(URI.create(tokenUri), (ClientAuthentication) null, new JWTBearerGrant(assertion), null);
+        // no client authentication: the signed assertion is the credential
+        return new TokenRequest(URI.create(tokenUri), (ClientID) null, new JWTBearerGrant(assertion), null);
     }
 
     private static RSAPrivateKey privateKey(String pem) throws GeneralSecurityException {
