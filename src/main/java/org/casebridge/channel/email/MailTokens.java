@@ -118,7 +118,7 @@ public class MailTokens {
                 TokenErrorResponse error = response.toErrorResponse();
                 String code = error.getErrorObject() == null ? null : error.getErrorObject().getCode();
                 String description = error.getErrorObject() == null ? null : error.getErrorObject().getDescription();
-                throw new MailTokenException(where + "the token endpoint " + endpoint(settings, where) + " refused: "
+                throw new MailTokenException(where + "oauth2: the token endpoint " + endpoint(settings, where) + " refused: "
                         + (code == null ? "HTTP " + error.getErrorObject().getHTTPStatusCode() : code)
                         + (description == null ? "" : " (" + description + ")"));
             }
@@ -130,12 +130,12 @@ public class MailTokens {
             long seconds = success.getTokens().getAccessToken().getLifetime();
             Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_LIFETIME;
             Duration margin = lifetime.dividedBy(5).compareTo(REFRESH_MARGIN) < 0 ? lifetime.dividedBy(5) : REFRESH_MARGIN;
-            LOG.info("{}new XOAUTH2 access token for {} from {}, valid {} s", where, user, endpoint(settings, where), lifetime.toSeconds());
+            LOG.info("{}oauth2: new XOAUTH2 access token for {} from {}, valid {} s", where, user, endpoint(settings, where), lifetime.toSeconds());
             return new Held(success.getTokens().getAccessToken().getValue(), now.plus(lifetime).minus(margin));
         } catch (IOException e) {
-            throw new MailTokenException(where + "cannot reach the token endpoint " + endpoint(settings, where) + ": " + e.getMessage(), e);
+            throw new MailTokenException(where + "oauth2: cannot reach the token endpoint " + endpoint(settings, where) + ": " + e.getMessage(), e);
         } catch (ParseException e) {
-            throw new MailTokenException(where + "the token endpoint " + endpoint(settings, where) + " answered no token response: "
+            throw new MailTokenException(where + "oauth2: the token endpoint " + endpoint(settings, where) + " answered no token response: "
                     + e.getMessage(), e);
         }
     }

@@ -34,10 +34,16 @@ class OutboxConfiguration {
                 if (!outbox.hasLogin()) {
                     return new PasswordAuthentication(null, null);
                 }
+                if (!outbox.isOAuth2()) {
+                    return new PasswordAuthentication(outbox.getUsername(), outbox.resolvePassword());
+                }
+                // camel-mail also asks while it builds the endpoint's session, at route start, only to learn whether to
+                // log in: no token then, so a token endpoint that is down cannot stop the bridge from starting
+                if (StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> "createJavaMailProperties".equals(f.getMethodName())))) {
+                    return new PasswordAuthentication(outbox.getUsername(), null);
+                }
                 // asked at every connection: the cached token, renewed shortly before it expires
-                return new PasswordAuthentication(outbox.getUsername(), outbox.isOAuth2()
-                        ? tokens.token(outbox.getUsername(), outbox.getOauth2(), "casebridge.email.outbox.")
-                        : outbox.resolvePassword());
+                return new PasswordAuthentication(outbox.getUsername(), tokens.token(outbox.getUsername(), outbox.getOauth2(), "casebridge.email.outbox."));
             }
         };
     }
