@@ -261,6 +261,9 @@ class MailboxConsumer extends DefaultConsumer {
         profile.add(FetchProfile.Item.SIZE);
         profile.add(FetchProfile.Item.FLAGS);
         profile.add(UIDFolder.FetchProfileItem.UID);
+        if (folder instanceof IMAPFolder) {
+            profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE); // for the oldest-unread gauge, in the same FETCH
+        }
         folder.fetch(messages, profile);
         status.read(Instant.now(), arrival(messages[0]));
         for (Message message : messages) {
