@@ -72,6 +72,9 @@ public class EmailProperties {
         private String password;
         /** A file holding the password (e.g. a container secret), read at connect time. */
         private Path passwordFile;
+        /** password, or oauth2: SASL XOAUTH2 with an access token from {@code oauth2} (Microsoft 365, Google). */
+        private String auth = "password";
+        private final MailOAuth2 oauth2 = new MailOAuth2();
         /** Upgrade plain IMAP/POP3 with STARTTLS, and refuse to log in without it. */
         private boolean starttls;
         private String folder = "INBOX";
@@ -105,6 +108,9 @@ public class EmailProperties {
         public void setPassword(String password) { this.password = password; }
         public Path getPasswordFile() { return passwordFile; }
         public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
+        public String getAuth() { return auth; }
+        public void setAuth(String auth) { this.auth = auth; }
+        public MailOAuth2 getOauth2() { return oauth2; }
         public boolean isStarttls() { return starttls; }
         public void setStarttls(boolean starttls) { this.starttls = starttls; }
         public String getFolder() { return folder; }
@@ -126,6 +132,12 @@ public class EmailProperties {
 
         public boolean isImap() { return protocol.startsWith("imap"); }
 
+        /** Whether the mailbox logs in with an OAuth2 access token (SASL XOAUTH2) instead of its password. */
+        public boolean isOAuth2() { return MailOAuth2.isOAuth2(auth, where()); }
+
+        /** The key prefix that names this mailbox in error messages. */
+        String where() { return "casebridge.email.mailboxes '" + name + "': "; }
+
         /** The password from {@code password} or {@code password-file}. */
         public String resolvePassword() {
             return Passwords.resolve(password, passwordFile, "the password-file of mailbox '" + name + "'");
@@ -145,6 +157,9 @@ public class EmailProperties {
             }
             if (username == null || username.isBlank()) {
                 throw new IllegalStateException(where + "username is required");
+            }
+            if (isOAuth2()) {
+                oauth2.validate(where);
             }
         }
     }

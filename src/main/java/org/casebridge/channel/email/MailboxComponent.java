@@ -15,16 +15,20 @@ import java.util.Map;
 public class MailboxComponent extends DefaultComponent {
 
     private final EmailProperties properties;
+    private final MailTokens tokens;
+    private final MailboxHealth health;
 
-    public MailboxComponent(EmailProperties properties) {
+    public MailboxComponent(EmailProperties properties, MailTokens tokens, MailboxHealth health) {
         this.properties = properties;
+        this.tokens = tokens;
+        this.health = health;
     }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         EmailProperties.Mailbox mailbox = properties.mailbox(remaining);
         mailbox.validate();
-        MailboxEndpoint endpoint = new MailboxEndpoint(uri, this, mailbox, properties.getMaxMessageSize().toBytes());
+        MailboxEndpoint endpoint = new MailboxEndpoint(uri, this, mailbox, properties.getMaxMessageSize().toBytes(), tokens, health);
         setProperties(endpoint, parameters);
         return endpoint;
     }

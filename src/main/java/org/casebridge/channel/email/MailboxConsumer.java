@@ -1,5 +1,6 @@
 package org.casebridge.channel.email;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,11 +52,15 @@ class MailboxConsumer extends DefaultConsumer {
     private volatile boolean idling;
     private Thread worker;
     private ScheduledExecutorService keepAlive;
+    private final MailTokens tokens;
+    private final MailboxStatus status;
 
     MailboxConsumer(MailboxEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.mailbox = endpoint.mailbox();
         this.maxMessageSize = endpoint.maxMessageSize();
+        this.tokens = endpoint.tokens();
+        this.status = endpoint.health().status(mailbox.getName(), mailbox.isOAuth2() ? "oauth2" : "password");
     }
 
     @Override
@@ -63,6 +70,9 @@ class MailboxConsumer extends DefaultConsumer {
         keepAlive = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "casebridge-mailbox-" + mailbox.getName() + "-keepalive"));
         long refresh = mailbox.getIdleRefresh().toMillis();
         keepAlive.scheduleWithFixedDelay(this::refreshIdle, refresh, refresh, TimeUnit.MILLISECONDS);
+        if (mailbox.isOAuth2()) {
+            keepAlive.scheduleWithFixedDelay(this::renewToken, refresh, refresh, TimeUnit.MILLISECONDS);
+        }
         worker = daemon(this::run, "casebridge-mailbox-" + mailbox.getName());
         worker.start();
     }
@@ -73,6 +83,7 @@ class MailboxConsumer extends DefaultConsumer {
         if (keepAlive != null) { // null when stopped before it ever started
             keepAlive.shutdownNow();
         }
+        status.stopped();
         disconnect(); // breaks an IDLE in progress
         if (worker != null) {
             worker.interrupt();
@@ -105,6 +116,7 @@ class MailboxConsumer extends DefaultConsumer {
                 }
                 LOG.warn("Mailbox '{}' ({}://{}:{}): {}; retrying in {} s", mailbox.getName(), mailbox.getProtocol(), mailbox.getHost(),
                         mailbox.getPort(), e.getMessage(), backoff / 1000);
+                status.failed(e.getMessage(), Instant.now());
                 disconnect();
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
@@ -125,17 +137,65 @@ class MailboxConsumer extends DefaultConsumer {
             props.put(prefix + "starttls.enable", "true");
             props.put(prefix + "starttls.required", "true");
         }
+        if (mailbox.isOAuth2()) {
+            // SASL XOAUTH2 only, the token as the password: the mailbox's password is never sent
+            props.put(prefix + "auth.mechanisms", "XOAUTH2");
+            props.put(prefix + "auth.xoauth2.disable", "false");
+        }
         Session session = Session.getInstance(props);
         Store connected = session.getStore(protocol);
-        connected.connect(mailbox.getHost(), mailbox.getPort(), mailbox.getUsername(), mailbox.resolvePassword());
+        login(connected);
         store = connected;
         if (mailbox.isImap()) {
             openFolder();
+            status.connected(idleSupported() ? MailboxStatus.Mode.IDLE : MailboxStatus.Mode.POLLING, Instant.now());
             LOG.info("Mailbox '{}' connected to {}://{}:{}/{}, {}", mailbox.getName(), protocol, mailbox.getHost(), mailbox.getPort(),
                     mailbox.getFolder(), idleSupported() ? "waiting in IMAP IDLE" : "polling every " + mailbox.getPollInterval());
         } else {
+            status.connected(MailboxStatus.Mode.POLLING, Instant.now());
             LOG.info("Mailbox '{}' connected to {}://{}:{}, polling every {}", mailbox.getName(), protocol, mailbox.getHost(),
                     mailbox.getPort(), mailbox.getPollInterval());
+        }
+    }
+
+    /**
+     * Logs in with the password, or with the cached access token; a token the server refuses (revoked, or expired
+     * early) is dropped and one fresh token tried once before the failure goes to the reconnect back-off.
+     */
+    private void login(Store connecting) throws MessagingException {
+        if (!mailbox.isOAuth2()) {
+            connecting.connect(mailbox.getHost(), mailbox.getPort(), mailbox.getUsername(), mailbox.resolvePassword());
+            return;
+        }
+        try {
+            connecting.connect(mailbox.getHost(), mailbox.getPort(), mailbox.getUsername(), token());
+        } catch (AuthenticationFailedException refused) {
+            tokens.invalidate(mailbox.getUsername(), mailbox.getOauth2());
+            try {
+                connecting.connect(mailbox.getHost(), mailbox.getPort(), mailbox.getUsername(), token());
+            } catch (AuthenticationFailedException again) {
+                tokens.invalidate(mailbox.getUsername(), mailbox.getOauth2());
+                throw new AuthenticationFailedException("XOAUTH2 login as " + mailbox.getUsername() + " refused with a fresh token from "
+                        + mailbox.getOauth2().getTokenUri() + " (token revoked, or the app lacks access to this mailbox): "
+                        + again.getMessage());
+            }
+        }
+    }
+
+    private String token() throws MessagingException {
+        try {
+            return tokens.token(mailbox.getUsername(), mailbox.getOauth2(), mailbox.where());
+        } catch (MailTokens.MailTokenException e) {
+            throw new AuthenticationFailedException(e.getMessage());
+        }
+    }
+
+    /** Renews the access token ahead of its expiry, on the keep-alive thread, so a reconnect never waits for it. */
+    private void renewToken() {
+        try {
+            tokens.token(mailbox.getUsername(), mailbox.getOauth2(), mailbox.where());
+        } catch (Exception e) {
+            LOG.debug("Mailbox '{}': token renewal failed: {}", mailbox.getName(), e.getMessage());
         }
     }
 
@@ -210,13 +270,18 @@ class MailboxConsumer extends DefaultConsumer {
 
     private void handleAll(Message[] messages) throws Exception {
         if (messages.length == 0) {
+            status.read(Instant.now(), null);
             return;
         }
         FetchProfile profile = new FetchProfile();
         profile.add(FetchProfile.Item.SIZE);
         profile.add(FetchProfile.Item.FLAGS);
         profile.add(UIDFolder.FetchProfileItem.UID);
+        if (folder instanceof IMAPFolder) {
+            profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE); // for the oldest-unread gauge, in the same FETCH
+        }
         folder.fetch(messages, profile);
+        status.read(Instant.now(), arrival(messages[0]));
         for (Message message : messages) {
             if (!running) {
                 return;
@@ -225,6 +290,18 @@ class MailboxConsumer extends DefaultConsumer {
                 continue;
             }
             handle(message);
+        }
+        status.read(Instant.now(), null);
+    }
+
+    /** When the oldest mail of a batch arrived (IMAP INTERNALDATE; POP3 knows only the Date header), for the gauge. */
+    private static Instant arrival(Message message) {
+        try {
+            Date received = message.getReceivedDate();
+            Date date = received != null ? received : message.getSentDate();
+            return date == null ? Instant.now() : date.toInstant();
+        } catch (MessagingException e) {
+            return Instant.now();
         }
     }
 

@@ -11,10 +11,24 @@ public class MailboxEndpoint extends DefaultEndpoint {
     private final EmailProperties.Mailbox mailbox;
     private final long maxMessageSize;
 
-    MailboxEndpoint(String uri, MailboxComponent component, EmailProperties.Mailbox mailbox, long maxMessageSize) {
+    private final MailTokens tokens;
+    private final MailboxHealth health;
+
+    MailboxEndpoint(String uri, MailboxComponent component, EmailProperties.Mailbox mailbox, long maxMessageSize, MailTokens tokens,
+                    MailboxHealth health) {
         super(uri, component);
         this.mailbox = mailbox;
         this.maxMessageSize = maxMessageSize;
+        this.tokens = tokens;
+        this.health = health;
+    }
+
+    MailTokens tokens() {
+        return tokens;
+    }
+
+    MailboxHealth health() {
+        return health;
     }
 
     long maxMessageSize() {

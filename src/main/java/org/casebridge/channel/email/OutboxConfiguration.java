@@ -26,13 +26,24 @@ class OutboxConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxConfiguration.class);
 
     @Bean
-    MailAuthenticator outboxAuthenticator(OutboxProperties outbox) {
+    MailAuthenticator outboxAuthenticator(OutboxProperties outbox, MailTokens tokens) {
         return new MailAuthenticator() {
             @Override
             public PasswordAuthentication getPasswordAuthentication() {
                 // no username: camel-mail then sets mail.<protocol>.auth=false and connects without logging in
-                return outbox.hasLogin() ? new PasswordAuthentication(outbox.getUsername(), outbox.resolvePassword())
-                        : new PasswordAuthentication(null, null);
+                if (!outbox.hasLogin()) {
+                    return new PasswordAuthentication(null, null);
+                }
+                if (!outbox.isOAuth2()) {
+                    return new PasswordAuthentication(outbox.getUsername(), outbox.resolvePassword());
+                }
+                // camel-mail also asks while it builds the endpoint's session, at route start, only to learn whether to
+                // log in: no token then, so a token endpoint that is down cannot stop the bridge from starting
+                if (StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> "createJavaMailProperties".equals(f.getMethodName())))) {
+                    return new PasswordAuthentication(outbox.getUsername(), null);
+                }
+                // asked at every connection: the cached token, renewed shortly before it expires
+                return new PasswordAuthentication(outbox.getUsername(), tokens.token(outbox.getUsername(), outbox.getOauth2(), "casebridge.email.outbox."));
             }
         };
     }
@@ -51,12 +62,17 @@ class OutboxConfiguration {
             properties.setProperty(prefix + "starttls.enable", "true");
             properties.setProperty(prefix + "starttls.required", "true");
         }
+        if (outbox.isOAuth2()) {
+            // SASL XOAUTH2 only, the access token as the password (Microsoft 365 SMTP AUTH, Gmail)
+            properties.setProperty(prefix + "auth.mechanisms", "XOAUTH2");
+            properties.setProperty(prefix + "auth.xoauth2.disable", "false");
+        }
         if (outbox.isStarttls() || "smtps".equals(outbox.getProtocol())) {
             properties.setProperty(prefix + "ssl.checkserveridentity", "true");
         }
         LOG.info("Outbox: {}://{}:{}{}, from {}{}", outbox.getProtocol(), outbox.getHost(), outbox.getPort(),
                 outbox.isStarttls() ? " (STARTTLS required)" : "", outbox.getFromAddress(),
-                outbox.hasLogin() ? ", login " + outbox.getUsername() : ", no login");
+                outbox.hasLogin() ? ", login " + outbox.getUsername() + (outbox.isOAuth2() ? " (XOAUTH2)" : "") : ", no login");
         return properties;
     }
 }

@@ -28,6 +28,9 @@ public class OutboxProperties {
     private String password;
     /** A file holding the password (e.g. a container secret), read at every connection so it can be rotated. */
     private Path passwordFile;
+    /** password, or oauth2: SASL XOAUTH2 with an access token from {@code oauth2} (Microsoft 365, Google); needs a username. */
+    private String auth = "password";
+    private final MailOAuth2 oauth2 = new MailOAuth2();
     /** The address customers see and answer to; its tokenised form ({@code local+cb-xxxxxx@domain}) is the Reply-To. */
     private String fromAddress = "support@casebridge.local";
     private String fromName;
@@ -48,6 +51,13 @@ public class OutboxProperties {
     public void setPassword(String password) { this.password = password; }
     public Path getPasswordFile() { return passwordFile; }
     public void setPasswordFile(Path passwordFile) { this.passwordFile = passwordFile; }
+    public String getAuth() { return auth; }
+    public void setAuth(String auth) { this.auth = auth; }
+    public MailOAuth2 getOauth2() { return oauth2; }
+
+    /** Whether the outbox logs in with an OAuth2 access token (SASL XOAUTH2) instead of its password. */
+    public boolean isOAuth2() { return MailOAuth2.isOAuth2(auth, "casebridge.email.outbox."); }
+
     public String getFromAddress() { return fromAddress; }
     public void setFromAddress(String fromAddress) { this.fromAddress = fromAddress; }
     public String getFromName() { return fromName; }
@@ -91,6 +101,12 @@ public class OutboxProperties {
         }
         if (port <= 0 || port > 65535) {
             throw new IllegalStateException(where + "port " + port + " is not a TCP port");
+        }
+        if (isOAuth2()) {
+            if (!hasLogin()) {
+                throw new IllegalStateException(where + "username (the mailbox the token acts for) is required with auth: oauth2");
+            }
+            oauth2.validate(where);
         }
         if (fromAddress == null || fromAddress.isBlank()) {
             throw new IllegalStateException(where + "from-address is required");
