@@ -3,7 +3,6 @@ package org.casebridge.channel.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
-import jakarta.mail.Flags;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -105,13 +104,13 @@ class EmailOutageTests {
 
         // redelivered (1 + outage-redeliveries 3), left in the mailbox, read again after the mailbox's back-off
         await("read again after the outage's redeliveries").atMost(Duration.ofSeconds(30)).until(() -> ATTEMPTS.get() > 4);
-        assertThat(isSeen(messageId)).as("unread while the database is down").isFalse();
+        assertThat(isTaken(messageId)).as("not taken while the database is down").isFalse();
         assertThat(probe.count(DLQ, null)).as("not dead-lettered").isZero();
 
         FAULT.set(null);
         JsonNode value = awaitCase(messageId);
         assertThat(value.get("subject").asText()).isEqualTo("Leaking roof");
-        await("marked seen").atMost(Duration.ofSeconds(10)).until(() -> isSeen(messageId));
+        await("marked taken").atMost(Duration.ofSeconds(10)).until(() -> isTaken(messageId));
         assertThat(probe.count(DLQ, null)).isZero();
         assertThat(casesFor(messageId, 1000)).as("no second case").isEmpty();
     }
@@ -131,7 +130,7 @@ class EmailOutageTests {
         raw.readBytes(bytes);
         assertThat(new String(bytes, StandardCharsets.UTF_8)).as("the raw mail is kept").contains(messageId).contains("Broken window");
         assertThat(raw.getStringProperty("CasebridgeFailureException")).isEqualTo(CaseSchemaViolationException.class.getName());
-        await("marked seen once dead-lettered").atMost(Duration.ofSeconds(10)).until(() -> isSeen(messageId));
+        await("marked taken once dead-lettered").atMost(Duration.ofSeconds(10)).until(() -> isTaken(messageId));
         assertThat(casesFor(messageId, 500)).isEmpty();
 
         FAULT.set(null);
@@ -202,10 +201,11 @@ class EmailOutageTests {
         return messageId;
     }
 
-    private boolean isSeen(String messageId) throws Exception {
+    /** Taken by the bridge: its own keyword (the default after-processing leaves \\Seen to staff). */
+    private boolean isTaken(String messageId) throws Exception {
         for (MimeMessage m : sandbox.greenMail().getReceivedMessagesForDomain("casebridge.local")) {
             if (messageId.equals(m.getMessageID())) {
-                return m.isSet(Flags.Flag.SEEN);
+                return m.getFlags().contains(MailboxConsumer.TAKEN_KEYWORD);
             }
         }
         return false;
