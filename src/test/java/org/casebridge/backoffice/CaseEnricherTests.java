@@ -38,7 +38,6 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,8 +65,10 @@ class CaseEnricherTests {
     private IdentityDatabase db;
     private EnrichmentProperties properties;
     private final MeterRegistry meters = new SimpleMeterRegistry();
+    /** When the test messages arrive, and where the test clock starts. */
+    static final Instant START = Instant.parse("2026-03-02T09:30:00Z");
     /** The wall clock of the cache and the identity store: stands still unless a test moves it. */
-    private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-02T09:30:00Z"));
+    private final MutableClock clock = MutableClock.at(START);
     private CaseEnricher enricher;
 
     @BeforeAll
@@ -113,7 +114,7 @@ class CaseEnricherTests {
 
     /** A message from a trusted back-office client, which has authenticated the customer (trust.verified). */
     static Case webform(String email, String phone) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = START; // the test clock's time, not the real one
         return new Case(Case.SCHEMA_VERSION, CaseIds.newCaseId(), CaseIds.newMessageId(), Channel.WEBFORM, Direction.INBOUND,
                 MessageKind.MESSAGE, now, null, new Customer("Amira Hassan", email, phone, null, null, null, null), "Leaking tap",
                 new Body("The tap leaks.", "The tap leaks.", null), List.of(), null, CaseThread.newCase(),
