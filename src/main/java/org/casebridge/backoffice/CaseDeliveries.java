@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,8 +35,10 @@ public class CaseDeliveries {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final CaseEnvelope envelope;
+    private final Clock clock;
 
-    CaseDeliveries(JdbcTemplate jdbc, ObjectMapper mapper, CaseEnvelope envelope) {
+    CaseDeliveries(JdbcTemplate jdbc, ObjectMapper mapper, CaseEnvelope envelope, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.envelope = envelope;
@@ -91,7 +94,7 @@ public class CaseDeliveries {
     private void record(String target, Case value) {
         try {
             jdbc.update("insert into cb_delivery (target, message_id, case_id, delivered_at) values (?, ?, ?, ?)",
-                    target, value.messageId(), value.caseId(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+                    target, value.messageId(), value.caseId(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         } catch (DuplicateKeyException twice) {
             // another instance delivered the same message at the same moment: it is recorded already
         }

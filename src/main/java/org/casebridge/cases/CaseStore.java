@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -45,9 +46,11 @@ public class CaseStore {
     private final IdempotencyKeys keys;
     private final ApplicationEventPublisher events;
     private final CaseOutbox outbox;
+    private final Clock clock;
 
     public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     IdempotencyKeys keys, ApplicationEventPublisher events, CaseOutbox outbox) {
+                     IdempotencyKeys keys, ApplicationEventPublisher events, CaseOutbox outbox, Clock clock) {
+        this.clock = clock;
         this.events = events;
         this.outbox = outbox;
         this.threads = threads;
@@ -159,7 +162,7 @@ public class CaseStore {
         String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
         tx.executeWithoutResult(status -> {
             jdbc.update("update cb_message set delivery_state = ?, published_at = ? where message_id = ? and delivery_state = ?",
-                    PUBLISHED, utc(Instant.now()), messageId, PENDING);
+                    PUBLISHED, utc(clock.instant()), messageId, PENDING);
             outbox.remove(messageId);
         });
     }

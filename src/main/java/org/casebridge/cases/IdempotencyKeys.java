@@ -5,6 +5,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,15 +28,18 @@ class IdempotencyKeys {
 
     private final JdbcTemplate jdbc;
     private final Duration retention;
+    private final Clock clock;
 
-    IdempotencyKeys(JdbcTemplate jdbc, @Value("${casebridge.api.idempotency-key-retention}") Duration retention) {
+    IdempotencyKeys(JdbcTemplate jdbc, @Value("${casebridge.api.idempotency-key-retention}") Duration retention,
+                    Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.retention = retention;
     }
 
     /** Forgets keys older than the retention; a retry after that opens a new case. Returns how many. */
     int expire() {
-        return jdbc.update("delete from cb_idempotency_key where created_at < ?", utc(Instant.now().minus(retention)));
+        return jdbc.update("delete from cb_idempotency_key where created_at < ?", utc(clock.instant().minus(retention)));
     }
 
     /** Whether the message {@code key} stands for is already published. */
@@ -48,7 +52,7 @@ class IdempotencyKeys {
     /** Remembers that {@code key} stands for message {@code messageId}; in the transaction that stores the message. */
     void remember(String clientId, String key, String requestHash, String caseId, String messageId) {
         jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
-                + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, caseId, messageId, utc(Instant.now()));
+                + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, caseId, messageId, utc(clock.instant()));
     }
 
     /** The message {@code key} stands for; a key reused with another request body is refused (422). */

@@ -186,8 +186,9 @@ public class DeadLetterReplay {
             connection.start();
             DestinationSource destinations = ((ActiveMQConnection) connection).getDestinationSource();
             destinations.start();
-            long deadline = System.currentTimeMillis() + 2000;
-            while (System.currentTimeMillis() < deadline) {
+            // an interval, not a time of day: the monotonic clock
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() - deadline < 0) {
                 if (destinations.getQueues().stream().anyMatch(q -> queue.equals(q.getPhysicalName()))) {
                     return true;
                 }

@@ -13,7 +13,7 @@ import org.casebridge.cases.RejectionStore;
 import org.casebridge.store.RawArchive;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * The dead letter channel's helper: names the dead-letter queue ({@code <queue>.dlq} for a message from a queue,
@@ -26,8 +26,10 @@ public class DeadLetters {
 
     private final RejectionStore rejections;
     private final RawArchive rawArchive;
+    private final Clock clock;
 
-    public DeadLetters(RejectionStore rejections, RawArchive rawArchive) {
+    public DeadLetters(RejectionStore rejections, RawArchive rawArchive, Clock clock) {
+        this.clock = clock;
         this.rejections = rejections;
         this.rawArchive = rawArchive;
     }
@@ -102,7 +104,7 @@ public class DeadLetters {
         message.setHeader(CaseHeaders.FAILURE_ROUTE_ID, routeId);
         Endpoint from = exchange.getFromEndpoint();
         message.setHeader(CaseHeaders.FAILURE_ENDPOINT, from == null ? null : from.getEndpointUri());
-        message.setHeader(CaseHeaders.FAILED_AT, Instant.now().toString());
+        message.setHeader(CaseHeaders.FAILED_AT, clock.instant().toString());
         message.setHeader(CaseHeaders.REDELIVERIES, message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
         message.setHeader(CaseHeaders.DEAD_LETTER_QUEUE, deadLetterQueue(from, exchange.getFromRouteId(), message.getHeader("JMSDestination")));
     }

@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -75,10 +76,13 @@ public class OutboundMessages {
     private final ThreadIndex threads;
     private final ApplicationEventPublisher events;
     private final Duration sendClaimTimeout;
+    private final Clock clock;
 
     OutboundMessages(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
                      ApplicationEventPublisher events, PendingReceipts receipts,
-                     @Value("${casebridge.replies.send-claim-timeout:2m}") Duration sendClaimTimeout) {
+                     @Value("${casebridge.replies.send-claim-timeout:2m}") Duration sendClaimTimeout,
+                     Clock clock) {
+        this.clock = clock;
         this.sendClaimTimeout = sendClaimTimeout;
         this.events = events;
         this.receipts = receipts;
@@ -138,7 +142,7 @@ public class OutboundMessages {
             }
             try {
                 jdbc.update("insert into cb_idempotency_key (client_id, idempotency_key, request_sha256, case_id, message_id, created_at)"
-                        + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, caseId, newReplyId, utc(Instant.now()));
+                        + " values (?, ?, ?, ?, ?, ?)", clientId, key, requestHash, caseId, newReplyId, utc(clock.instant()));
                 return new ClaimedKey(newReplyId, false);
             } catch (DuplicateKeyException raced) {
                 // a concurrent retry with the same key claimed it first: read what it claimed
@@ -164,7 +168,7 @@ public class OutboundMessages {
         Reply reply = exchange.getProperty(ReplyHeaders.REPLY_PROPERTY, Reply.class);
         String json = exchange.getMessage().getMandatoryBody(String.class);
         String claim = claimName(exchange);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try {
             tx.executeWithoutResult(status -> {
                 jdbc.update("insert into cb_message (message_id, case_id, direction, kind, channel, received_at, external_id, raw_ref,"
@@ -210,11 +214,11 @@ public class OutboundMessages {
      * same queue message takes its own claim over: its earlier attempt died).
      */
     boolean claimSend(String messageId, String claim) {
-        OffsetDateTime now = utc(Instant.now());
+        OffsetDateTime now = utc(clock.instant());
         return jdbc.update("update cb_message set send_claim = ?, send_claimed_at = ? where message_id = ? and direction = 'outbound'"
                         + " and delivery_status not in ('sent', 'delivered', 'read')"
                         + " and (send_claim is null or send_claim = ? or send_claimed_at < ?)",
-                claim, now, messageId, claim, utc(Instant.now().minus(sendClaimTimeout))) == 1;
+                claim, now, messageId, claim, utc(clock.instant().minus(sendClaimTimeout))) == 1;
     }
 
     /** A failed send gives its claim up, so that any copy may try again. */
@@ -255,7 +259,7 @@ public class OutboundMessages {
             exchange.setProperty(ReplyHeaders.DELIVERED_PROPERTY, true);
         } else {
             jdbc.update("update cb_message set delivery_status = ?, delivery_detail = null, delivery_updated_at = ? where message_id = ?",
-                    QUEUED, utc(Instant.now()), value.messageId());
+                    QUEUED, utc(clock.instant()), value.messageId());
             exchange.getMessage().setHeader(ReplyHeaders.ALREADY_SENT, false);
         }
     }
@@ -266,7 +270,7 @@ public class OutboundMessages {
      */
     public void markSent(Exchange exchange) {
         Case value = exchange.getProperty(CaseHeaders.CASE_PROPERTY, Case.class);
-        Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant sentAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String platformId = exchange.getMessage().getHeader(ReplyHeaders.PLATFORM_MESSAGE_ID, String.class);
         org.casebridge.cases.Source source = platformId == null || platformId.isBlank() ? value.source()
                 : new org.casebridge.cases.Source(value.source() == null ? "casebridge" : value.source().system(), platformId,
@@ -301,7 +305,7 @@ public class OutboundMessages {
         String reason = reason(cause);
         try {
             jdbc.update("update cb_message set delivery_status = ?, delivery_detail = ?, delivery_updated_at = ?"
-                    + " where message_id = ? and delivery_status <> ?", FAILED, reason, utc(Instant.now()), messageId, SENT);
+                    + " where message_id = ? and delivery_status <> ?", FAILED, reason, utc(clock.instant()), messageId, SENT);
             LOG.warn("Reply {} to case {} was not delivered: {}", messageId, caseId, reason);
         } catch (RuntimeException e) {
             LOG.error("Reply {} to case {} was not delivered ({}), and that cannot be recorded: {}", messageId, caseId, reason, e.getMessage());

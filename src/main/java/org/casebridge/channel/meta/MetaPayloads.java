@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.casebridge.cases.Channel;
 import org.casebridge.channel.chat.ChatMessage;
 import org.casebridge.channel.chat.DeliveryReceipt;
+import org.casebridge.channel.chat.UnknownContent;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.shared.RejectedRequestException;
 
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads Messenger Platform webhook payloads, the format Facebook Messenger ({@code object: page}) and Instagram
@@ -196,8 +198,16 @@ public final class MetaPayloads {
                     + " does not pass on; see the conversation in the app.]");
         }
         if (text.isEmpty() && media.isEmpty()) {
-            ignored.add(new WebhookEvents.Ignored("message", "message " + mid + " has neither text nor attachments"));
-            return;
+            // a message kind added after this was written: still the customer's message, it says what arrived
+            String kind = "unknown";
+            for (var fields = message.fieldNames(); fields.hasNext(); ) {
+                String field = fields.next();
+                if (!Set.of("mid", "text", "attachments", "quick_reply", "reply_to", "is_echo", "is_deleted", "is_unsupported").contains(field)) {
+                    kind = field;
+                    break;
+                }
+            }
+            line(text, UnknownContent.describe(channel == Channel.INSTAGRAM ? "Instagram" : "Messenger", kind, null, message.path(kind)));
         }
         String replyTo = text(message.path("reply_to"), "mid");
         messages.add(new ChatMessage(channel, account, mid, "message", at, sender(sender), text.toString(), media, replyTo));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.casebridge.cases.Channel;
 import org.casebridge.channel.chat.ChatMessage;
 import org.casebridge.channel.chat.ChatPlatform;
+import org.casebridge.channel.chat.UnknownContent;
 import org.casebridge.channel.chat.MediaFetcher;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookHandshake;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Telegram Bot API webhooks: the secret token check, and {@code Update} objects read into customer messages. Private
@@ -34,6 +36,21 @@ public class TelegramPlatform implements ChatPlatform {
 
     static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fields of a Message that describe it rather than carry what was sent (Bot API 7+; forward_* are matched by prefix). */
+    private static final Set<String> ENVELOPE_FIELDS = Set.of("message_id", "message_thread_id", "from", "sender_chat",
+            "sender_boost_count", "sender_business_bot", "date", "business_connection_id", "chat", "is_topic_message",
+            "is_automatic_forward", "reply_to_message", "external_reply", "quote", "reply_to_story", "via_bot", "edit_date",
+            "has_protected_content", "is_from_offline", "media_group_id", "author_signature", "text", "entities",
+            "link_preview_options", "effect_id", "caption", "caption_entities", "show_caption_above_media",
+            "has_media_spoiler", "reply_markup");
+    /** Service messages: Telegram telling the bot about the chat, not the customer writing to the landlord. */
+    private static final Set<String> SERVICE_FIELDS = Set.of("new_chat_members", "left_chat_member", "new_chat_title",
+            "new_chat_photo", "delete_chat_photo", "group_chat_created", "supergroup_chat_created", "channel_chat_created",
+            "message_auto_delete_timer_changed", "migrate_to_chat_id", "migrate_from_chat_id", "pinned_message",
+            "connected_website", "write_access_allowed", "proximity_alert_triggered", "boost_added", "chat_background_set",
+            "forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened",
+            "general_forum_topic_hidden", "general_forum_topic_unhidden", "video_chat_scheduled", "video_chat_started",
+            "video_chat_ended", "video_chat_participants_invited");
 
     private final TelegramProperties properties;
     private final MediaFetcher media;
@@ -138,8 +155,13 @@ public class TelegramPlatform implements ChatPlatform {
         String phone = message.path("contact").path("user_id").asText("").equals(from.path("id").asText())
                 ? message.path("contact").path("phone_number").asText(null) : null;
         if (text.toString().isBlank() && refs.isEmpty()) {
-            ignored.add(new WebhookEvents.Ignored(event, "a Telegram message without text or media (a service message)"));
-            return;
+            String content = contentField(message);
+            if (content == null) {
+                ignored.add(new WebhookEvents.Ignored(event, "a Telegram service message (" + serviceField(message) + "), not the customer's words"));
+                return;
+            }
+            // a poll, a dice throw, a payment, a story or a type added after this was written: the customer's message
+            text.append(UnknownContent.describe("Telegram", content, null, message.get(content)));
         }
         messages.add(new ChatMessage(Channel.TELEGRAM, account, externalId, event, epoch(message.path(
                 "edited_message".equals(event) ? "edit_date" : "date")), sender(from, phone), text.toString().strip(), refs, replyTo));
@@ -154,6 +176,27 @@ public class TelegramPlatform implements ChatPlatform {
         String label = message.has("text") ? " (on \"" + message.get("text").asText() + "\")" : "";
         messages.add(new ChatMessage(Channel.TELEGRAM, account, "callback:" + callback.path("id").asText(), "callback_query",
                 null, sender(from, null), "[Button pressed] " + data + label, List.of(), replyTo));
+    }
+
+    /** The field of a message that carries what the customer sent, when it is not one the bridge renders; null for a service message. */
+    private static String contentField(JsonNode message) {
+        for (Iterator<String> fields = message.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!ENVELOPE_FIELDS.contains(field) && !SERVICE_FIELDS.contains(field) && !field.startsWith("forward_")) {
+                return field;
+            }
+        }
+        return null;
+    }
+
+    private static String serviceField(JsonNode message) {
+        for (Iterator<String> fields = message.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (SERVICE_FIELDS.contains(field)) {
+                return field;
+            }
+        }
+        return "no content";
     }
 
     private static ChatMessage.Sender sender(JsonNode from, String phone) {

@@ -7,6 +7,7 @@ import org.casebridge.channel.chat.ChatMessage;
 import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.DeliveryReceipt;
 import org.casebridge.channel.chat.MediaFetcher;
+import org.casebridge.channel.chat.UnknownContent;
 import org.casebridge.channel.chat.WebhookEvents;
 import org.casebridge.channel.chat.WebhookHandshake;
 import org.casebridge.channel.chat.WebhookRequest;
@@ -179,6 +180,11 @@ public class TwitterPlatform implements ChatPlatform {
                 // X appends the media's t.co link to the text: the attachment says it better
                 body = stripLink(body, item.path("url").asText(null));
             }
+        } else if (!attachment.isMissingNode() && !attachment.isNull()) {
+            body = (body.isBlank() ? "" : body + "\n") + UnknownContent.describe("X", "attachment:" + attachment.path("type").asText("unknown"), null, attachment);
+        }
+        if (body.isBlank() && refs.isEmpty()) {
+            body = UnknownContent.describe("X", "direct_message", "no text", data);
         }
         JsonNode user = users.path(senderId);
         ChatMessage.Sender sender = new ChatMessage.Sender(senderId, text(user.path("screen_name")), text(user.path("name")), null, null);

@@ -7,6 +7,7 @@ import org.casebridge.cases.Channel;
 import org.casebridge.channel.chat.ChatMessage;
 import org.casebridge.channel.chat.ChatPlatform;
 import org.casebridge.channel.chat.ChatProperties;
+import org.casebridge.channel.chat.UnknownContent;
 import org.casebridge.channel.chat.DeliveryReceipt;
 import org.casebridge.channel.chat.MediaFetcher;
 import org.casebridge.channel.chat.WebhookEvents;
@@ -182,10 +183,7 @@ public class WhatsAppPlatform implements ChatPlatform {
                 // payload is archived as the message's source.rawRef)
                 StringJoiner errors = new StringJoiner("; ");
                 message.path("errors").forEach(e -> errors.add(errorText(e)));
-                JsonNode content = message.path(type);
-                text = "[WhatsApp message of type '" + type + "' that casebridge cannot show"
-                        + (errors.length() == 0 ? "" : ": " + errors) + "; the original is kept]"
-                        + (content.isMissingNode() || content.isNull() ? "" : "\n" + bounded(content.toString()));
+                text = UnknownContent.describe("WhatsApp", type, errors.toString(), message.path(type));
             }
         }
         String replyTo = message.path("context").path("id").asText(null);
@@ -207,10 +205,6 @@ public class WhatsAppPlatform implements ChatPlatform {
             lines.add(note);
         }
         return lines.toString();
-    }
-
-    private static String bounded(String text) {
-        return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }
 
     private void readStatus(JsonNode status, List<DeliveryReceipt> receipts, List<WebhookEvents.Ignored> ignored) {

@@ -272,4 +272,19 @@ class MessengerPlatformTests {
             }
         }
     }
+
+    @Test
+    void aMessageOfAKindTheBridgeCannotShowIsStillACaseMessageSayingWhatArrived() {
+        String body = """
+                {"object": "page", "entry": [{"id": "PAGE", "time": 1700000000000, "messaging": [
+                  {"sender": {"id": "PSID-9"}, "recipient": {"id": "PAGE"}, "timestamp": 1700000000000,
+                   "message": {"mid": "m_new_kind", "commands": [{"name": "book-repair"}]}}]}]}
+                """;
+        WebhookEvents events = platform.parse(WebhookRequest.ofBody(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(events.ignored()).isEmpty();
+        assertThat(events.messages()).singleElement().satisfies(m -> {
+            assertThat(m.externalId()).isEqualTo("m_new_kind");
+            assertThat(m.text()).contains("Messenger message of type 'commands'", "the original is kept", "book-repair");
+        });
+    }
 }

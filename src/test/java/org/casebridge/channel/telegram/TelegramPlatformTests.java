@@ -159,4 +159,29 @@ class TelegramPlatformTests {
         assertThatThrownBy(() -> platform.parse(WebhookRequest.ofBody("{\"ok\":true}".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(RejectedRequestException.class);
     }
+
+    @Test
+    void aMessageOfAKindTheBridgeCannotShowIsStillACaseMessageButAServiceMessageIsNot() {
+        String poll = """
+                {"update_id": 9001, "message": {"message_id": 31, "date": 1700000000,
+                  "from": {"id": 1111111, "is_bot": false, "first_name": "Ann"}, "chat": {"id": 1111111, "type": "private"},
+                  "poll": {"id": "p1", "question": "Which day suits you for the repair?", "options": [{"text": "Monday", "voter_count": 0}]}}}
+                """;
+        WebhookEvents events = platform.parse(WebhookRequest.ofBody(poll.getBytes(StandardCharsets.UTF_8)));
+        assertThat(events.ignored()).isEmpty();
+        assertThat(events.messages()).singleElement().satisfies(m -> {
+            assertThat(m.externalId()).isEqualTo("1111111:31");
+            assertThat(m.text()).contains("Telegram message of type 'poll'", "cannot show", "the original is kept",
+                    "Which day suits you for the repair?");
+        });
+
+        String pinned = """
+                {"update_id": 9002, "message": {"message_id": 32, "date": 1700000001,
+                  "from": {"id": 1111111, "is_bot": false, "first_name": "Ann"}, "chat": {"id": 1111111, "type": "private"},
+                  "pinned_message": {"message_id": 31, "date": 1700000000, "chat": {"id": 1111111, "type": "private"}}}}
+                """;
+        WebhookEvents service = platform.parse(WebhookRequest.ofBody(pinned.getBytes(StandardCharsets.UTF_8)));
+        assertThat(service.messages()).isEmpty();
+        assertThat(service.ignored()).singleElement().satisfies(i -> assertThat(i.reason()).contains("service message", "pinned_message"));
+    }
 }

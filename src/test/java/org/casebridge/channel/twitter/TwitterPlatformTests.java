@@ -186,4 +186,18 @@ class TwitterPlatformTests {
         assertThatThrownBy(() -> platform.parse(post("not json".getBytes(StandardCharsets.UTF_8), null)))
                 .isInstanceOfSatisfying(RejectedRequestException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
+
+    @Test
+    void aDirectMessageWithAnAttachmentTheBridgeCannotShowSaysWhatArrived() {
+        String body = """
+                {"for_user_id": "", "direct_message_events": [{"type": "message_create", "id": "dm-new-kind",
+                  "created_timestamp": "1700000000000", "message_create": {"sender_id": "4242", "target": {"recipient_id": "1"},
+                  "message_data": {"text": "", "attachment": {"type": "location", "location": {"type": "shared_coordinate"}}}}}]}
+                """;
+        WebhookEvents events = platform.parse(WebhookRequest.ofBody(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(events.messages()).singleElement().satisfies(m -> {
+            assertThat(m.externalId()).isEqualTo("dm-new-kind");
+            assertThat(m.text()).contains("X message of type 'attachment:location'", "the original is kept", "shared_coordinate");
+        });
+    }
 }
