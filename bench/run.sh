@@ -17,6 +17,8 @@
 #                    archive, -Xms64m, as docker/Dockerfile does); jar = plain `java -jar target/casebridge.jar`
 #   JAVA_OPTS=       further JVM options for the app
 #   LABEL=           a note printed at the top of the results (e.g. "machine busy")
+#   PROFILE=0        1 records the app with JFR (settings=profile) during casebridge's measured runs only and adds
+#                    the flame summary (bench/JfrSummary.java) to the results; recordings stay in the run's tmp folder
 #   KEEP_DATA=0      1 keeps the temporary data folder (H2, KahaDB, archive) for inspection
 #   The bridge's own delivery to back-office targets (casebridge.backoffice.enabled) is off: the benchmark measures
 #   intake up to the durable case on casebridge.cases.new, and counts what is left on that queue.
@@ -41,6 +43,7 @@ BROKER_PORT=${BROKER_PORT:-61616}
 JAR=${JAR:-target/casebridge.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
 LAUNCH=${LAUNCH:-runtime}
+PROFILE=${PROFILE:-0}
 API_KEY=${API_KEY:-demo-key-change-me}
 BROKER_NAME=${BROKER_NAME:-casebridge}
 # the admin surfaces (Jolokia, read for the queue sizes) always need a login: one made for this run
@@ -236,9 +239,15 @@ measure() { # measure <target> <round>
   local target=$1 round=$2 queue q0 q1 c0 c1 line ok enq
   queue=$(queue_of "$target")
   q0=$(queue_size "$queue")
+  if [ "$PROFILE" = 1 ] && [ "$target" = casebridge ]; then
+    jcmd "$APP_PID" JFR.start name="cb$round" settings=profile filename="$LOG_DIR/casebridge-$round.jfr" >/dev/null
+  fi
   c0=$(cpu_ticks)
   line=$(run_wrk "$(url_of "$target")" "$(key_of "$target")" "$DURATION" "$LOG_DIR/round$round-$target.txt" "$(channel_of "$target")")
   c1=$(cpu_ticks)
+  if [ "$PROFILE" = 1 ] && [ "$target" = casebridge ]; then
+    jcmd "$APP_PID" JFR.stop name="cb$round" >/dev/null
+  fi
   sleep 1 # requests still in flight when wrk stopped finish on the server
   q1=$(queue_size "$queue")
   ok=$(field "$line" ok)
@@ -341,6 +350,12 @@ mkdir -p "$(dirname "$RESULTS_FILE")"
     echo '```'
     cut -c1-220 "$LOG_DIR/warnings.txt"
     echo '```'
+  fi
+  if [ "$PROFILE" = 1 ]; then
+    echo
+    echo "## Profile of casebridge's measured runs (JFR, round 1)"
+    echo
+    java "$BENCH_DIR/JfrSummary.java" "$LOG_DIR/casebridge-1.jfr" 25
   fi
 } >"$RESULTS_FILE"
 

@@ -39,9 +39,8 @@ public class CaseOutbox {
 
     @org.springframework.beans.factory.annotation.Autowired
     public CaseOutbox(JdbcTemplate jdbc, ObjectMapper mapper, @Value("${casebridge.outbox.claim-timeout}") Duration claimTimeout,
-                      @Value("${casebridge.outbox.batch-size}") int batchSize) {
-        this(jdbc, mapper, claimTimeout, batchSize, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID(),
-                Clock.systemUTC());
+                      @Value("${casebridge.outbox.batch-size}") int batchSize, Clock clock) {
+        this(jdbc, mapper, claimTimeout, batchSize, ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID(), clock);
     }
 
     /** Another instance's view of the same database (tests run several against one database). */
@@ -61,6 +60,11 @@ public class CaseOutbox {
                 messageId, caseId, utc(now), instanceId, utc(now.plus(claimTimeout)));
     }
 
+    /** Removes the entries of messages that are on the broker. Call inside the transaction that marks them published. */
+    void removeAll(List<String> messageIds) {
+        jdbc.batchUpdate("delete from cb_outbox where message_id = ?", messageIds.stream().map(id -> new Object[]{id}).toList());
+    }
+
     /**
      * Claims the entry of one message for this instance, if nobody holds it: true when this instance may publish it now.
      * A message without an entry (published meanwhile) cannot be claimed.
@@ -70,11 +74,6 @@ public class CaseOutbox {
         return jdbc.update("update cb_outbox set claimed_by = ?, claimed_until = ?, attempts = attempts + 1"
                         + " where message_id = ? and (claimed_until is null or claimed_until < ?)",
                 instanceId, utc(now.plus(claimTimeout)), messageId, utc(now)) == 1;
-    }
-
-    /** Removes the entry: the message is on the broker. Call inside the transaction that marks it published. */
-    void remove(String messageId) {
-        jdbc.update("delete from cb_outbox where message_id = ?", messageId);
     }
 
     /**

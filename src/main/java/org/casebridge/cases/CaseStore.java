@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -46,11 +45,11 @@ public class CaseStore {
     private final IdempotencyKeys keys;
     private final ApplicationEventPublisher events;
     private final CaseOutbox outbox;
-    private final Clock clock;
+    private final PublishedMarks marks;
 
     public CaseStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, CaseSchema schema, ThreadIndex threads,
-                     IdempotencyKeys keys, ApplicationEventPublisher events, CaseOutbox outbox, Clock clock) {
-        this.clock = clock;
+                     IdempotencyKeys keys, ApplicationEventPublisher events, CaseOutbox outbox, PublishedMarks marks) {
+        this.marks = marks;
         this.events = events;
         this.outbox = outbox;
         this.threads = threads;
@@ -157,14 +156,12 @@ public class CaseStore {
         }
     }
 
-    /** Route step: the broker has the message; mark it published and remove its outbox entry, in one transaction. */
+    /**
+     * Route step: the broker has the message; mark it published and remove its outbox entry, in one transaction,
+     * shared with the marks of concurrent requests (group commit: one commit for all of them). Returns once committed.
+     */
     public void markPublished(Exchange exchange) {
-        String messageId = exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class);
-        tx.executeWithoutResult(status -> {
-            jdbc.update("update cb_message set delivery_state = ?, published_at = ? where message_id = ? and delivery_state = ?",
-                    PUBLISHED, utc(clock.instant()), messageId, PENDING);
-            outbox.remove(messageId);
-        });
+        marks.mark(exchange.getMessage().getHeader(CaseHeaders.MESSAGE_ID, String.class));
     }
 
     private void repeat(Message message, IdempotencyKeys.StoredMessage previous) {

@@ -11,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,6 +141,9 @@ public class IdentityStore {
         return new Key(channel.wireName(), value);
     }
 
+    /** How stale {@code last_seen_at} may be before a message from the identity writes it again. */
+    static final Duration LAST_SEEN_GRANULARITY = Duration.ofMinutes(1);
+
     /**
      * Records who sent a message: every identity it shows is linked to a customer, so the store grows as messages
      * arrive. Unknown identities join the customer that owns one of the others (an inferred, unverified link); when
@@ -187,7 +191,9 @@ public class IdentityStore {
         }
         for (Key key : keys) {
             if (known.containsKey(key)) {
-                jdbc.update("update cb_customer_identity set last_seen_at = ? where kind = ? and address = ?", utc(now), key.kind(), key.address());
+                // at most once a minute per identity: a customer writing many messages costs no write per message
+                jdbc.update("update cb_customer_identity set last_seen_at = ? where kind = ? and address = ? and last_seen_at < ?",
+                        utc(now), key.kind(), key.address(), utc(now.minus(LAST_SEEN_GRANULARITY)));
             } else {
                 insertLink(key, owner, false, source, now);
             }
