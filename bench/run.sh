@@ -22,6 +22,8 @@
 #   KEEP_DATA=0      1 keeps the temporary data folder (H2, KahaDB, archive) for inspection
 #   The bridge's own delivery to back-office targets (casebridge.backoffice.enabled) is off: the benchmark measures
 #   intake up to the durable case on casebridge.cases.new, and counts what is left on that queue.
+#   SENDERS=one      api only: one = every message from one address (its history grows through the run: the
+#                    pathological customer); many = every message from a new address (no history)
 #   CHANNEL=api      api = POST /api/v1/messages; telegram = signed Telegram webhook calls to /webhooks/telegram
 #                    (same bare route as the baseline; the web API's goals are printed for reference only)
 set -euo pipefail
@@ -58,6 +60,7 @@ GOAL_STARTUP_S=5
 GOAL_IDLE_RSS_MB=350
 
 CHANNEL=${CHANNEL:-api}
+SENDERS=${SENDERS:-one}
 TELEGRAM_SECRET=bench-telegram-secret
 case "$CHANNEL" in
   api) CB_URL_PATH=/api/v1/messages; CB_OK=202 ;;
@@ -137,7 +140,7 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
 # run_wrk <url> <api key or empty> <duration> <output file>: prints the BENCH line
 run_wrk() {
-  BENCH_API_KEY="$2" BENCH_CHANNEL="$5" BENCH_TELEGRAM_SECRET="$TELEGRAM_SECRET" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout "$WRK_TIMEOUT" --latency \
+  BENCH_API_KEY="$2" BENCH_CHANNEL="$5" BENCH_SENDERS="$SENDERS" BENCH_TELEGRAM_SECRET="$TELEGRAM_SECRET" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout "$WRK_TIMEOUT" --latency \
     -s "$BENCH_DIR/wrk/post-message.lua" "$1" >"$4" 2>&1 || { cat "$4" >&2; die "wrk failed"; }
   grep '^BENCH ' "$4" || die "no BENCH line in $4"
 }
@@ -312,7 +315,7 @@ mkdir -p "$(dirname "$RESULTS_FILE")"
 {
   echo "# casebridge benchmark, $RUN_ID"
   echo
-  echo "Channel measured: **$CHANNEL** (POST $CB_URL_PATH, success = $CB_OK), against the bare platform-http → JSON → persistent JMS route."
+  echo "Channel measured: **$CHANNEL** (POST $CB_URL_PATH, success = $CB_OK), against the bare platform-http → JSON → persistent JMS route. Senders: **$SENDERS**."
   echo
   [ -n "$LABEL" ] && { echo "**$LABEL**"; echo; }
   echo "Commit $COMMIT; \`$JAR\` built $JAR_BUILT; $JAVA_VERSION, LAUNCH=$LAUNCH (${LAUNCH_OPTS:-plain java -jar}), JAVA_OPTS='${JAVA_OPTS}' (max heap ${MAX_HEAP_MB} MiB)."

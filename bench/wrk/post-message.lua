@@ -1,6 +1,7 @@
 -- wrk script for bench/run.sh: POSTs one web-form message per request, counts the answers by status, and ends
 -- with one machine-readable "BENCH key=value ..." line (latencies in milliseconds) that run.sh parses.
--- Environment: BENCH_API_KEY (sent as X-Api-Key when set), BENCH_BODY_FILE (request body; a default one otherwise).
+-- Environment: BENCH_API_KEY (sent as X-Api-Key when set), BENCH_BODY_FILE (request body; a default one otherwise),
+-- BENCH_SENDERS (one or many, below).
 
 local function read_file(path)
   local f = assert(io.open(path, "rb"))
@@ -55,6 +56,17 @@ if channel == "telegram" then
       .. '"from":{"id":%d,"is_bot":false,"first_name":"Amira","last_name":"Hassan","username":"amira_h"},'
       .. '"chat":{"id":%d,"type":"private"},"text":"The kitchen tap leaks."}}',
       message_id, message_id, os.time(), user, user)
+    return wrk.format(nil, nil, nil, body)
+  end
+end
+
+-- BENCH_SENDERS=many (API only): every request comes from its own address, a customer without history; the default,
+-- one, sends everything from one address, whose case history grows through the run (the pathological customer)
+if channel ~= "telegram" and os.getenv("BENCH_SENDERS") == "many" then
+  function request()
+    sent = sent + 1
+    local body = string.format('{"sender":{"name":"Amira Hassan","email":"tenant-%d-%d-%d@example.org"},'
+      .. '"subject":"Leaking tap","text":"The kitchen tap leaks."}', run, thread_number or 0, sent)
     return wrk.format(nil, nil, nil, body)
   end
 end
