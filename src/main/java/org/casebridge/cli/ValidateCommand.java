@@ -5,6 +5,7 @@ import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 import org.casebridge.ops.KameletChecker;
 import org.casebridge.ops.RouteFileChecker;
+import org.casebridge.statutory.StatutoryRegimes;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * templated route giving them, every {@code {{placeholder}}} defined in
  * {@code config/*.yaml}, the environment, or with a default), the kamelets in {@code DIR/kamelets/} (name, parameters'
  * JSON schema, secrets marked) and every use of a kamelet (parameters required, known, of their type), and the JSLT
- * mappings in {@code config/}. Prints one line per problem, {@code file:line: what is wrong}. Exit status: 0 when all
+ * mappings in {@code config/}, and {@code config/statutory-clocks.yaml} against its schema. Prints one line per problem, {@code file:line: what is wrong}. Exit status: 0 when all
  * is well, 1 when something is wrong, 2 on a usage error.
  */
 public final class ValidateCommand {
@@ -87,6 +88,7 @@ public final class ValidateCommand {
         }
         findings.addAll(new KameletChecker(environment).check(routes.resolve("kamelets"), routeDirs));
         int mappings = checkMappings(config, findings);
+        checkStatutoryClocks(config, findings);
 
         for (RouteFileChecker.Finding finding : findings) {
             out.println(finding.file() + ":" + finding.line() + ": " + finding.message());
@@ -133,6 +135,19 @@ public final class ValidateCommand {
             findings.add(new RouteFileChecker.Finding(config, 0, "cannot read: " + e.getMessage()));
         }
         return count;
+    }
+
+    /** The statutory clocks file, when the folder has one: its JSON schema, its milestones, its time zone. */
+    private static void checkStatutoryClocks(Path config, List<RouteFileChecker.Finding> findings) {
+        Path file = config.resolve("statutory-clocks.yaml");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        StatutoryRegimes.check(file, problems);
+        for (String problem : problems) {
+            findings.add(new RouteFileChecker.Finding(file, 0, problem.startsWith(file + ": ") ? problem.substring(file.toString().length() + 2) : problem));
+        }
     }
 
     private static List<Path> files(Path dir, String suffix) {

@@ -56,8 +56,26 @@ public final class BusinessCalendar {
         }
     }
 
+    /**
+     * A calendar of whole working days, Monday to Friday minus the bank holidays of Jollyday's {@code country} and
+     * {@code region} (e.g. {@code gb}/{@code eng}), with none of our own closures: the working days a statute counts
+     * (used by the statutory clocks, which must not stop for an office closing between Christmas and New Year).
+     */
+    public static BusinessCalendar workingDays(ZoneId zone, String country, String region) {
+        Map<DayOfWeek, List<Range>> hours = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            hours.put(day, day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? List.of() : List.of(new Range(0, 24 * 60)));
+        }
+        return new BusinessCalendar(zone, hours, country, region == null || region.isBlank() ? null : region, List.of());
+    }
+
     public ZoneId zone() {
         return zone;
+    }
+
+    /** Whether any part of the local day {@code date} is open (not a closed weekday, bank holiday or whole-day closure). */
+    public boolean isOpenOn(LocalDate date) {
+        return !openSpans(date).isEmpty();
     }
 
     /** Whether {@code date} is a bank holiday (its own date or the substitute weekday it is observed on). */

@@ -154,4 +154,20 @@ class ValidateCommandTests {
         assertThat(result.status()).isEqualTo(2);
         assertThat(result.err()).contains("routes folder no/such/folder does not exist");
     }
+
+    @Test
+    void statutoryMilestoneFromAnUnknownMilestoneAndABadDurationAreReported(@TempDir Path dir) throws IOException {
+        Path[] shipped = copyOfShipped(dir);
+        Path clocks = shipped[1].resolve("statutory-clocks.yaml");
+        replace(clocks, "        due: 3 working-days\n        from: investigate\n", "        due: 3 working-days\n        from: inspection\n");
+        Result result = validate("--routes", shipped[0].toString(), "--config", shipped[1].toString());
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.out()).contains("statutory-clocks.yaml:").contains("written-summary.from: inspection");
+
+        replace(clocks, "from: inspection", "from: investigate");
+        replace(clocks, "due: 10 working-days\n        from: awareness", "due: 10 business-days\n        from: awareness");
+        result = validate("--routes", shipped[0].toString(), "--config", shipped[1].toString());
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.out()).contains("statutory-clocks.yaml:").contains("does not match the regex pattern");
+    }
 }
