@@ -28,7 +28,7 @@ public class KillPoints {
     public static final String AFTER_SLA_CLAIM = "sent:slaEvents?method=envelope";
 
     @Bean
-    CamelContextConfiguration killPoints(@Value("${casebridge.faults.kill-at:}") String at,
+    CamelContextConfiguration killPointNotifier(@Value("${casebridge.faults.kill-at:}") String at,
                                          @Value("${casebridge.faults.kill-after:1}") int after) {
         return new CamelContextConfiguration() {
             @Override
