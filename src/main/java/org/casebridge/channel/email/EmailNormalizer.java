@@ -157,22 +157,20 @@ public class EmailNormalizer {
     }
 
     /**
-     * The sender from From (else Sender). An address the schema would refuse leaves {@code email} null, and the
-     * From text as written becomes the display name, so nothing the sender gave is lost.
+     * The sender from From (else Sender), read tolerantly: whenever the field holds something address-shaped,
+     * {@code email} has it and {@code displayName} only the name. With nothing address-shaped in it, {@code email} is
+     * null and the field's text as written is the display name, so nothing the sender gave is lost.
      */
     private static Customer customer(HeaderValues headers) {
         String field = headers.has("From") ? "From" : "Sender";
         List<EmailAddress> from = headers.addresses(field);
-        String name = null;
-        String email = null;
-        if (!from.isEmpty()) {
-            name = from.get(0).name();
-            email = HeaderValues.validEmail(from.get(0).address());
-        }
+        EmailAddress sender = from.isEmpty() ? null : from.get(0);
+        String email = sender == null ? null : HeaderValues.validEmail(sender.address());
         if (email == null) {
-            name = headers.text(field);
+            sender = headers.looseMailbox(field);
+            email = sender == null ? null : sender.address();
         }
-        return new Customer(name, email, null, null, null, null, null);
+        return new Customer(email == null ? headers.text(field) : sender.name(), email, null, null, null, null, null);
     }
 
     private static String subject(HeaderValues headers) {
