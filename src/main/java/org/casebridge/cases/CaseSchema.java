@@ -3,12 +3,16 @@ package org.casebridge.cases;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.Format;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.apache.camel.Exchange;
+import org.casebridge.shared.EmailAddresses;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -37,7 +41,10 @@ public class CaseSchema {
             if (in == null) {
                 throw new IllegalStateException("Missing " + LOCATION + " on the classpath");
             }
-            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+            // the email format as the channels keep addresses: syntax only, no public suffix required (see EmailAddresses)
+            JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012()).format(new MailboxFormat()).build();
+            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, factory -> factory.metaSchema(meta))
+                    .getSchema(in, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,5 +80,21 @@ public class CaseSchema {
             throw new IllegalStateException("No case on the exchange (property " + CaseHeaders.CASE_PROPERTY + ")");
         }
         exchange.getMessage().setBody(toValidatedJson(value));
+    }
+
+    /**
+     * JSON Schema's {@code email} (RFC 5321 Mailbox) checked for syntax: the library's own check also demands a
+     * public suffix and so would refuse {@code user@members.local}, which real mail carries.
+     */
+    private static final class MailboxFormat implements Format {
+        @Override
+        public String getName() {
+            return "email";
+        }
+
+        @Override
+        public boolean matches(ExecutionContext context, String value) {
+            return EmailAddresses.isMailbox(value);
+        }
     }
 }

@@ -28,7 +28,7 @@ public class EmailIntake {
     public EmailIntake(AttachmentStore attachments, EmailProperties email, CasebridgeProperties properties, Clock clock) {
         this.limits = email.limits();
         this.normalizer = new EmailNormalizer(attachments, limits, properties.getCases().getDefaultPriority(),
-                properties.getCases().getFirstResponseTarget(), clock);
+                properties.getCases().getFirstResponseTarget(), clock, email.senderAuthentication());
     }
 
     public EmailNormalizer normalizer() {

@@ -13,7 +13,6 @@ import org.casebridge.cases.Priority;
 import org.casebridge.cases.Recipients;
 import org.casebridge.cases.Sla;
 import org.casebridge.cases.Source;
-import org.casebridge.cases.Trust;
 import org.casebridge.store.AttachmentStore;
 import org.casebridge.store.BlobStore;
 
@@ -44,8 +43,6 @@ import java.util.Set;
 public class EmailNormalizer {
 
     private static final int MAX_SUBJECT = 998;
-    /** How email senders are vouched for: not at all until DKIM/DMARC results are read. */
-    private static final Trust UNVERIFIED = new Trust(false, "none");
 
     private final AttachmentStore attachments;
     private final EmailLimits limits;
@@ -53,9 +50,17 @@ public class EmailNormalizer {
     private final Duration firstResponseTarget;
     private final Clock clock;
     private final MimeTreeReader reader;
+    private final SenderAuthentication authentication;
 
+    /** A normaliser that trusts no server's Authentication-Results: every sender is {@code trust.method none}. */
     public EmailNormalizer(AttachmentStore attachments, EmailLimits limits, Priority defaultPriority,
                            Duration firstResponseTarget, Clock clock) {
+        this(attachments, limits, defaultPriority, firstResponseTarget, clock, SenderAuthentication.none());
+    }
+
+    public EmailNormalizer(AttachmentStore attachments, EmailLimits limits, Priority defaultPriority,
+                           Duration firstResponseTarget, Clock clock, SenderAuthentication authentication) {
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.attachments = Objects.requireNonNull(attachments, "attachments");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.defaultPriority = Objects.requireNonNull(defaultPriority, "defaultPriority");
@@ -114,13 +119,14 @@ public class EmailNormalizer {
         references.addAll(inReplyTo);
         CaseThread thread = CaseThread.newCase(inReplyTo.isEmpty() ? null : inReplyTo.get(0), List.copyOf(references));
         List<String> messageIds = headers.messageIds("Message-ID");
+        Customer customer = customer(headers);
         return new Case(Case.SCHEMA_VERSION, CaseIds.newCaseId(), CaseIds.newMessageId(), Channel.EMAIL,
                 Direction.INBOUND, AutoReplyDetector.classify(root, headers), receivedAt, headers.date(),
-                customer(headers), subject(headers), body, List.of(),
+                customer, subject(headers), body, List.of(),
                 new Recipients(headers.addresses("To"), headers.addresses("Cc"), headers.addresses("Reply-To")),
                 thread, new Source(mailbox, messageIds.isEmpty() ? null : messageIds.get(0), rawRef),
                 defaultPriority, null, new Sla(firstResponseTarget == null ? null : receivedAt.plus(firstResponseTarget)),
-                UNVERIFIED);
+                authentication.assess(mailbox, headers.rawAll("Authentication-Results"), customer.email()));
     }
 
     private static Case withAttachments(Case value, List<Attachment> stored) {
@@ -157,22 +163,20 @@ public class EmailNormalizer {
     }
 
     /**
-     * The sender from From (else Sender). An address the schema would refuse leaves {@code email} null, and the
-     * From text as written becomes the display name, so nothing the sender gave is lost.
+     * The sender from From (else Sender), read tolerantly: whenever the field holds something address-shaped,
+     * {@code email} has it and {@code displayName} only the name. With nothing address-shaped in it, {@code email} is
+     * null and the field's text as written is the display name, so nothing the sender gave is lost.
      */
     private static Customer customer(HeaderValues headers) {
         String field = headers.has("From") ? "From" : "Sender";
         List<EmailAddress> from = headers.addresses(field);
-        String name = null;
-        String email = null;
-        if (!from.isEmpty()) {
-            name = from.get(0).name();
-            email = HeaderValues.validEmail(from.get(0).address());
-        }
+        EmailAddress sender = from.isEmpty() ? null : from.get(0);
+        String email = sender == null ? null : HeaderValues.validEmail(sender.address());
         if (email == null) {
-            name = headers.text(field);
+            sender = headers.looseMailbox(field);
+            email = sender == null ? null : sender.address();
         }
-        return new Customer(name, email, null, null, null, null, null);
+        return new Customer(email == null ? headers.text(field) : sender.name(), email, null, null, null, null, null);
     }
 
     private static String subject(HeaderValues headers) {

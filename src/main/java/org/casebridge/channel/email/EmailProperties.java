@@ -6,8 +6,10 @@ import org.springframework.util.unit.DataSize;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The {@code casebridge.email.*} settings: inbound mailboxes and the local sandbox mail server. */
 @ConfigurationProperties("casebridge.email")
@@ -21,6 +23,11 @@ public class EmailProperties {
     private DataSize maxAttachmentSize = DataSize.ofMegabytes(20);
     /** Most attachments in one mail, forwarded mails' attachments included. */
     private int maxAttachments = 50;
+    /**
+     * authserv-ids (RFC 8601) of the organisation's own receiving servers, whose Authentication-Results fields are
+     * believed; a mailbox's own {@code authserv-ids} replace them. Any other such field is ignored.
+     */
+    private List<String> trustedAuthservIds = new ArrayList<>();
 
     public DataSize getMaxMessageSize() { return maxMessageSize; }
     public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
@@ -34,6 +41,20 @@ public class EmailProperties {
         EmailLimits defaults = EmailLimits.defaults();
         return new EmailLimits(maxMessageSize.toBytes(), maxAttachmentSize.toBytes(), maxAttachments, defaults.maxParts(),
                 defaults.maxNestingDepth(), defaults.maxHeaderCount(), defaults.maxHeaderLength(), defaults.maxLineLength());
+    }
+
+    public List<String> getTrustedAuthservIds() { return trustedAuthservIds; }
+    public void setTrustedAuthservIds(List<String> trustedAuthservIds) { this.trustedAuthservIds = trustedAuthservIds; }
+
+    /** Whose Authentication-Results each mailbox believes: its own authserv-ids, else the default ones. */
+    public SenderAuthentication senderAuthentication() {
+        Map<String, List<String>> byMailbox = new HashMap<>();
+        for (Mailbox mailbox : mailboxes) {
+            if (mailbox.getName() != null && mailbox.getAuthservIds() != null && !mailbox.getAuthservIds().isEmpty()) {
+                byMailbox.put(mailbox.getName(), mailbox.getAuthservIds());
+            }
+        }
+        return new SenderAuthentication(trustedAuthservIds, byMailbox);
     }
 
     public List<Mailbox> getMailboxes() { return mailboxes; }
@@ -93,7 +114,11 @@ public class EmailProperties {
         /** Socket connect and read timeouts. */
         private Duration connectTimeout = Duration.ofSeconds(15);
         private Duration readTimeout = Duration.ofMinutes(5);
+        /** This mailbox's trusted authserv-ids, in place of {@code trusted-authserv-ids}; empty: those. */
+        private List<String> authservIds;
 
+        public List<String> getAuthservIds() { return authservIds; }
+        public void setAuthservIds(List<String> authservIds) { this.authservIds = authservIds; }
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
         public String getProtocol() { return protocol; }

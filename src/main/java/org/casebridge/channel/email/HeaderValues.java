@@ -1,6 +1,5 @@
 package org.casebridge.channel.email;
 
-import com.networknt.schema.format.EmailFormat;
 import jakarta.mail.internet.MailDateFormat;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Mailbox;
@@ -11,6 +10,7 @@ import org.apache.james.mime4j.stream.ParserCursor;
 import org.apache.james.mime4j.util.ByteArrayBuffer;
 import org.apache.james.mime4j.util.ByteSequence;
 import org.casebridge.cases.EmailAddress;
+import org.casebridge.shared.EmailAddresses;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,10 +38,10 @@ final class HeaderValues {
     /** Earliest and latest instants a Date header may give; outside them it is junk (and unprintable as yyyy). */
     private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-    private static final int MAX_EMAIL = 320;
-
-    /** The schema's own email check, so an address we keep can never fail the case's validation. */
-    private static final EmailFormat EMAIL_FORMAT = new EmailFormat();
+    /** An address-shaped word in header text: something on both sides of an @, perhaps in angle brackets. */
+    private static final Pattern ADDRESS_SHAPED = Pattern.compile("<?((?:\"[^\"]*\"|[^\\s<>(),;:\"@])+@[^\\s<>(),;:\"@]+)>?");
+    /** An RFC 5322 comment, which mailers use as the display name: {@code MAILER-DAEMON (Mail Delivery System)}. */
+    private static final Pattern COMMENT = Pattern.compile("\\(([^()]*)\\)");
 
     private final MimePart part;
     private final Charset hint;
@@ -110,12 +109,18 @@ final class HeaderValues {
             if (value.isBlank()) {
                 continue;
             }
-            for (Mailbox mailbox : parseAddressList(value).flatten()) {
+            List<Mailbox> mailboxes = parseAddressList(value).flatten();
+            for (Mailbox mailbox : mailboxes) {
                 String address = mailbox.getAddress();
                 if (address == null || address.isBlank()) {
                     continue;
                 }
-                result.add(new EmailAddress(display(mailbox.getName()), CONTROL.matcher(address).replaceAll("").strip()));
+                String displayName = display(mailbox.getName());
+                if (displayName == null && mailboxes.size() == 1) {
+                    Matcher comment = COMMENT.matcher(value);
+                    displayName = comment.find() ? display(comment.group(1)) : null;
+                }
+                result.add(new EmailAddress(displayName, CONTROL.matcher(address).replaceAll("").strip()));
             }
         }
         return result;
@@ -132,19 +137,33 @@ final class HeaderValues {
     }
 
     /**
-     * {@code address} in the form the Case schema accepts (domain in lower case), or null when it is not an address
-     * the schema's email format would accept.
+     * {@code address} in the form the Case schema accepts (domain in lower case, no trailing dot), or null when it is
+     * not address-shaped ({@link EmailAddresses#mailbox}).
      */
     static String validEmail(String address) {
-        if (address == null || address.length() > MAX_EMAIL) {
+        return address == null ? null : EmailAddresses.mailbox(CONTROL.matcher(address).replaceAll("")).orElse(null);
+    }
+
+    /**
+     * The first mailbox of a field that a strict reading missed, found the way a person would: the first
+     * address-shaped word ({@code Big Bug bb@bug.com}, {@code a@x b@x}, {@code <user@host.>}) and the rest of the text,
+     * without brackets, quotes and comment parentheses, as its name. Null when nothing in it is address-shaped.
+     */
+    EmailAddress looseMailbox(String name) {
+        String value = text(name);
+        if (value == null) {
             return null;
         }
-        int at = address.lastIndexOf('@');
-        if (at <= 0 || at == address.length() - 1) {
-            return null;
+        Matcher shaped = ADDRESS_SHAPED.matcher(value);
+        while (shaped.find()) {
+            String email = validEmail(shaped.group(1));
+            if (email != null) {
+                String rest = (value.substring(0, shaped.start()) + " " + value.substring(shaped.end()))
+                        .replaceAll("[<>\"()]", " ").replaceAll("\\s+", " ").strip();
+                return new EmailAddress(rest.isEmpty() ? null : rest, email);
+            }
         }
-        String normalised = address.substring(0, at) + "@" + address.substring(at + 1).toLowerCase(Locale.ROOT);
-        return EMAIL_FORMAT.matches(null, normalised) ? normalised : null;
+        return null;
     }
 
     /** The message ids in a field (Message-ID, In-Reply-To, References), without angle brackets, de-duplicated. */
