@@ -47,7 +47,11 @@ final class TnefFiles {
             String name;
             try {
                 contents = attachment.getContents();
+                // the MAPI long name where Outlook wrote one, else the TNEF title (an 8.3 name in older Outlooks)
                 name = attachment.getLongFilename();
+                if (name == null || name.isBlank()) {
+                    name = attachment.getFilename();
+                }
             } catch (RuntimeException e) {
                 continue;
             }
