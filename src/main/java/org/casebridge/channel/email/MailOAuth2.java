@@ -27,8 +27,6 @@ public class MailOAuth2 {
     private Grant grant = Grant.CLIENT_CREDENTIALS;
     private String refreshToken;
     private Path refreshTokenFile;
-    private Path clientCertificateFile;
-    private Path clientKeyFile;
 
     public String getTokenUri() { return tokenUri; }
     public void setTokenUri(String tokenUri) { this.tokenUri = tokenUri; }
@@ -46,15 +44,6 @@ public class MailOAuth2 {
     public void setRefreshToken(String refreshToken) { this.refreshToken = refreshToken; }
     public Path getRefreshTokenFile() { return refreshTokenFile; }
     public void setRefreshTokenFile(Path refreshTokenFile) { this.refreshTokenFile = refreshTokenFile; }
-    public Path getClientCertificateFile() { return clientCertificateFile; }
-    public void setClientCertificateFile(Path clientCertificateFile) { this.clientCertificateFile = clientCertificateFile; }
-    public Path getClientKeyFile() { return clientKeyFile; }
-    public void setClientKeyFile(Path clientKeyFile) { this.clientKeyFile = clientKeyFile; }
-
-    /** Whether the client proves itself with a certificate (a signed client assertion) instead of a secret. */
-    boolean hasCertificate() {
-        return clientCertificateFile != null && !clientCertificateFile.toString().isBlank();
-    }
 
     /**
      * The client secret from {@code client-secret} or {@code client-secret-file}; for {@code jwt-bearer} the file is
@@ -78,13 +67,8 @@ public class MailOAuth2 {
             case CLIENT_CREDENTIALS -> {
                 require(tokenUri, where + "oauth2.token-uri");
                 require(clientId, where + "oauth2.client-id");
-                if (hasCertificate() && (clientKeyFile == null || clientKeyFile.toString().isBlank())) {
-                    throw new IllegalStateException(where + "oauth2.client-key-file (the certificate's private key) is required"
-                            + " with oauth2.client-certificate-file");
-                }
-                if (!hasSecret && !hasCertificate()) {
-                    throw new IllegalStateException(where + "oauth2.client-secret, oauth2.client-secret-file or"
-                            + " oauth2.client-certificate-file is required");
+                if (!hasSecret) {
+                    throw new IllegalStateException(where + "oauth2.client-secret or oauth2.client-secret-file is required");
                 }
             }
             case REFRESH_TOKEN -> {

@@ -157,51 +157,9 @@ public class MailTokens {
         };
     }
 
-    private ClientAuthentication clientAuthentication(MailOAuth2 settings, String where) throws IOException {
-        if (settings.hasCertificate()) {
-            return certificateAssertion(settings, where);
-        }
+    private static ClientAuthentication clientAuthentication(MailOAuth2 settings, String where) {
         // client_secret_post: Entra ID, Google and the usual servers take it, and a secret needs no URL-escaping rules
         return new ClientSecretPost(new ClientID(settings.getClientId()), new Secret(settings.resolveClientSecret(where)));
-    }
-
-    /**
-     * Entra ID's certificate credential (private_key_jwt, RFC 7523 section 2.2): a client assertion issued by and about
-     * the client, for the token endpoint, signed with the certificate's private key and naming the certificate by its
-     * SHA-1 thumbprint ({@code x5t}), as Entra ID looks it up. Both files are read at every fetch, so a renewed
-     * certificate is picked up without a restart.
-     */
-    private ClientAuthentication certificateAssertion(MailOAuth2 settings, String where) throws IOException {
-        String certificateKey = where + "oauth2.client-certificate-file";
-        try {
-            java.security.cert.X509Certificate certificate;
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(settings.getClientCertificateFile())) {
-                certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificate(in);
-            }
-            String pem = java.nio.file.Files.readString(settings.getClientKeyFile());
-            RSAPrivateKey key = privateKey(pem);
-            Instant now = clock.instant();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(settings.getClientId()).subject(settings.getClientId())
-                    .audience(settings.getTokenUri()).jwtID(java.util.UUID.randomUUID().toString())
-                    .issueTime(Date.from(now)).notBeforeTime(Date.from(now))
-                    .expirationTime(Date.from(now.plus(Duration.ofMinutes(10)))).build();
-            @SuppressWarnings("deprecation") // x5t (SHA-1) is what Entra ID documents for client assertions
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(com.nimbusds.jose.JOSEObjectType.JWT)
-                    .x509CertThumbprint(com.nimbusds.jose.util.Base64URL.encode(
-                            java.security.MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded())))
-                    .build();
-            SignedJWT assertion = new SignedJWT(header, claims);
-            assertion.sign(new RSASSASigner(key));
-            return new com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT(assertion);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new MailTokenException(certificateKey + " or oauth2.client-key-file: no such file " + e.getFile(), e);
-        } catch (JOSEException | GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
-            throw new MailTokenException(certificateKey + " must hold an X.509 certificate (PEM or DER) and"
-                    + " oauth2.client-key-file its RSA private key (PKCS#8 PEM)", e);
-        } catch (ParseException e) {
-            throw new MailTokenException(certificateKey + ": the client assertion cannot be built: " + e.getMessage(), e);
-        }
     }
 
     /**
