@@ -49,11 +49,6 @@ class OutboxConfiguration {
     }
 
     @Bean
-    OutboxLoginRefusal outboxLoginRefusal(OutboxProperties outbox, MailTokens tokens) {
-        return new OutboxLoginRefusal(outbox, tokens);
-    }
-
-    @Bean
     Properties outboxMailProperties(OutboxProperties outbox) {
         // settings that cannot work stop the start here, naming the key (EmailReplySender checks them too)
         outbox.validate();

@@ -237,41 +237,6 @@ class MailOAuth2Tests {
                 .until(() -> "UP".equals(mailboxHealth().path("status").asText()));
     }
 
-    @Test
-    void aReplyWhoseTokenTheSmtpServerRefusesIsSentOnceMoreWithAFreshToken() throws Exception {
-        Awaitility.await("mailbox connected").atMost(Duration.ofSeconds(30))
-                .until(() -> "UP".equals(mailboxHealth().path("status").asText()));
-        String customer = "tenant-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(MAIL.getSmtp().getPort()));
-        MimeMessage mail = new MimeMessage(Session.getInstance(props));
-        mail.setFrom(new InternetAddress(customer));
-        mail.setRecipient(Message.RecipientType.TO, new InternetAddress(MAILBOX));
-        mail.setSubject("Broken boiler", "UTF-8");
-        mail.setText("No hot water since Monday.", "UTF-8");
-        Transport.send(mail);
-        String caseId = awaitCase(mail.getMessageID()).get("caseId").asText();
-        // the acknowledgement went out with the cached token
-        Awaitility.await("acknowledgement sent").atMost(Duration.ofSeconds(30)).until(() -> !mailsTo(customer).isEmpty());
-
-        // the server revokes the cached token before it expires; the identity provider issues a new one
-        MAIL.getUserManager().getUser(MAILBOX).setPassword(NEW_TOKEN);
-        entraIssues("casebridge-smtp", "smtp-client-secret", NEW_TOKEN);
-        entraIssues("casebridge-imap", "imap-client-secret", NEW_TOKEN);
-        ENTRA.resetRequests();
-
-        HttpResponse<String> queued = new Http(port).post("/api/v1/cases/" + caseId + "/replies", "application/json",
-                "{\"text\": \"An engineer will come on Friday.\", \"kind\": \"message\"}".getBytes(StandardCharsets.UTF_8),
-                Map.of("X-Api-Key", BACKOFFICE_KEY));
-        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
-        Awaitility.await("reply sent after one refused login").atMost(Duration.ofSeconds(30))
-                .until(() -> mailsTo(customer).stream().anyMatch(m -> body(m).contains("Friday")));
-        // a fresh token for the outbox, fetched because the server refused the cached one (the health check may fetch too)
-        ENTRA.verify(com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly(1),
-                postRequestedFor(urlEqualTo("/tenant-1/oauth2/v2.0/token")).withRequestBody(containing("client_id=casebridge-smtp")));
-    }
-
     private static String body(MimeMessage message) {
         try {
             Object content = message.getContent();
