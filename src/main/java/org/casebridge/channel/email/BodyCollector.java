@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,8 +82,23 @@ final class BodyCollector {
         return html;
     }
 
+    /**
+     * The attachments, each with a file name the back office can open: a part the sender left unnamed is called
+     * {@code attachment-N} with the extension of its content type ({@code attachment-1.jpg}), N counting the unnamed.
+     */
     List<PendingAttachment> attachments() {
-        return attachments;
+        List<PendingAttachment> named = new ArrayList<>(attachments.size());
+        int unnamed = 0;
+        for (PendingAttachment attachment : attachments) {
+            if (attachment.filename() == null) {
+                unnamed++;
+                attachment = new PendingAttachment(attachment.bytes(),
+                        "attachment-" + unnamed + "." + MediaTypeExtensions.of(attachment.contentType()),
+                        attachment.contentType(), attachment.inline(), attachment.contentId());
+            }
+            named.add(attachment);
+        }
+        return named;
     }
 
     /** Collects {@code part}, the root of a message at nesting {@code depth}. */
@@ -290,6 +306,13 @@ final class BodyCollector {
         boolean inline = !part.isAttachmentDisposition()
                 && ("inline".equals(part.disposition) || part.contentId != null || related);
         attachments.add(new PendingAttachment(bytes, filename(name), mimeType, inline, part.contentId));
+        if (TnefFiles.isTnef(mimeType, name)) {
+            // Outlook's winmail.dat: the files inside follow the original, which stays for whoever can read it
+            for (TnefFiles.File file : TnefFiles.unpack(bytes)) {
+                String inner = filename(file.name());
+                attachments.add(new PendingAttachment(file.bytes(), inner, guessType(inner, file.bytes()), false, null));
+            }
+        }
     }
 
     /**
@@ -311,8 +334,15 @@ final class BodyCollector {
         }
         HeaderValues headers = message == null ? null : new HeaderValues(message, message.charsetHint());
         String subject = headers == null ? null : headers.text("Subject");
-        String name = part.filename != null ? part.filename : (subject == null ? "forwarded-message" : subject) + ".eml";
-        attachments.add(new PendingAttachment(bytes, filename(name), "message/rfc822", "inline".equals(part.disposition),
+        String name = filename(part.filename != null ? part.filename : (subject == null ? "forwarded-message" : subject));
+        if (name == null) {
+            name = "forwarded-message";
+        }
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".eml")) {
+            // the back office opens a forwarded message by its extension, whatever name the sender's client gave it
+            name = name.length() > MAX_FILENAME - 4 ? name.substring(name.length() - (MAX_FILENAME - 4)) + ".eml" : name + ".eml";
+        }
+        attachments.add(new PendingAttachment(bytes, name, "message/rfc822", "inline".equals(part.disposition),
                 part.contentId));
         if (message == null || !showText) {
             return;

@@ -7,6 +7,7 @@ import org.casebridge.store.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
@@ -259,5 +260,42 @@ class EmailCorpusTests {
                 assertThat(value.kind()).isEqualTo(expected);
             });
         });
+    }
+
+    /**
+     * Attachments the back office can open: across the corpus every stored attachment has a file name (unnamed parts
+     * are named from their content type), every forwarded message is an {@code .eml} holding the part's bytes, and
+     * TNEF parts come with their files. Prints the figures: {@code [corpus-parts] ...}.
+     */
+    @Test
+    void everyAttachmentHasANameAndForwardsAreEmlFiles() throws IOException {
+        int attachments = 0;
+        int unnamed = 0;
+        int forwarded = 0;
+        int forwardedWithoutEml = 0;
+        for (Path file : messages()) {
+            Case value;
+            try {
+                value = fixtures.normalise(Files.readAllBytes(file));
+            } catch (EmailRejectedException e) {
+                continue;
+            }
+            for (Attachment attachment : value.attachments()) {
+                attachments++;
+                if (attachment.filename() == null) {
+                    unnamed++;
+                }
+                if (attachment.contentType().equals("message/rfc822")) {
+                    forwarded++;
+                    if (attachment.filename() == null || !attachment.filename().endsWith(".eml")) {
+                        forwardedWithoutEml++;
+                    }
+                }
+            }
+        }
+        System.out.println("[corpus-parts] " + attachments + " attachments, " + unnamed + " without a name, "
+                + forwarded + " forwarded messages, " + forwardedWithoutEml + " of them not named .eml");
+        assertThat(unnamed).as("attachments without a file name").isZero();
+        assertThat(forwardedWithoutEml).as("forwarded messages not named .eml").isZero();
     }
 }
