@@ -3,6 +3,7 @@ package org.casebridge.cases;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,10 +20,12 @@ public class CaseViews {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
+    private final ObjectProvider<CaseViewPart> parts;
 
-    public CaseViews(JdbcTemplate jdbc, ObjectMapper mapper) {
+    public CaseViews(JdbcTemplate jdbc, ObjectMapper mapper, ObjectProvider<CaseViewPart> parts) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.parts = parts;
     }
 
     /** The case with its published messages (each a Case v1 document), as the API shows it. */
@@ -68,6 +71,8 @@ public class CaseViews {
         // what the bridge found a person must act on (cb_case_attention), e.g. whatsapp-window-closed
         view.put("attention", jdbc.queryForList("select flag from cb_case_attention where case_id = ? order by raised_at, flag",
                 String.class, caseId));
+        // what other modules keep about the case, e.g. the statutory clocks (clocks)
+        parts.orderedStream().forEach(part -> view.put(part.name(), part.of(caseId)));
         return Optional.of(view);
     }
 

@@ -8,6 +8,7 @@ import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.ops.ApiClients;
 import org.casebridge.shared.RejectedRequestException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -20,7 +21,9 @@ import java.util.Map;
 /**
  * {@code POST /api/v1/cases/{caseId}/status} from a back-office system: {@code waiting-on-customer} pauses the case's
  * SLA clocks (the customer's next message, or {@code open}, resumes them with the time they had left), {@code closed}
- * stops them. Only {@code trusted-identity} clients may, as only they may reply.
+ * stops them. With a {@code milestone} (and {@code action}: complete, stop or reclassify, and a {@code reason}) it
+ * changes a statutory clock instead or as well, through {@link CaseMilestones}. Only {@code trusted-identity} clients
+ * may, as only they may reply.
  */
 @Component("caseStatusIntake")
 public class CaseStatusIntake {
@@ -29,9 +32,11 @@ public class CaseStatusIntake {
     private final SlaClocks clocks;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final ObjectProvider<CaseMilestones> milestones;
 
-    public CaseStatusIntake(ApiClients clients, SlaClocks clocks, ObjectMapper mapper, Clock clock) {
+    public CaseStatusIntake(ApiClients clients, SlaClocks clocks, ObjectMapper mapper, Clock clock, ObjectProvider<CaseMilestones> milestones) {
         this.clock = clock;
+        this.milestones = milestones;
         this.clients = clients;
         this.clocks = clocks;
         this.mapper = mapper;
@@ -59,7 +64,24 @@ public class CaseStatusIntake {
         }
         String status = body == null ? null : body.path("status").asText(null);
         Instant now = clock.instant();
-        if (CaseClockState.WAITING_ON_CUSTOMER.equals(status)) {
+        String milestone = body == null ? null : body.path("milestone").asText(null);
+        Object statutory = null;
+        if (milestone != null && status != null && !java.util.Set.of(CaseClockState.WAITING_ON_CUSTOMER, CaseClockState.OPEN,
+                CaseClockState.CLOSED).contains(status)) {
+            throw new RejectedRequestException(400, "invalid-message", "Unknown status",
+                    "status must be open, waiting-on-customer or closed, not '" + status + "'.");
+        }
+        if (milestone != null) {
+            CaseMilestones owner = milestones.getIfAvailable();
+            if (owner == null) {
+                throw new RejectedRequestException(400, "unknown-milestone", "Unknown milestone", "No statutory clocks run here.");
+            }
+            statutory = owner.apply(caseId, new CaseMilestones.MilestoneRequest(body.path("regime").asText(null), milestone,
+                    body.path("action").asText(null), body.path("classification").asText(null), body.path("reason").asText(null)), now);
+        }
+        if (milestone != null && status == null) {
+            // a milestone alone: the SLA clocks stay as they are
+        } else if (CaseClockState.WAITING_ON_CUSTOMER.equals(status)) {
             clocks.pause(caseId, now);
         } else if (CaseClockState.OPEN.equals(status)) {
             clocks.resume(caseId, now);
@@ -78,6 +100,9 @@ public class CaseStatusIntake {
         answer.put("firstResponseAt", state.firstResponseAt() == null ? null : state.firstResponseAt().toString());
         answer.put("nextResponseDue", state.nextResponseDue() == null ? null : state.nextResponseDue().toString());
         answer.put("pausedAt", state.pausedAt() == null ? null : state.pausedAt().toString());
+        if (statutory != null) {
+            answer.put("clocks", statutory);
+        }
         message.setBody(mapper.writeValueAsString(answer));
     }
 }

@@ -29,9 +29,12 @@ public class StatutoryClocks {
     private final JdbcTemplate jdbc;
     private final StatutoryRegimes regimes;
     private final StatutoryDetector detector;
+    private final double warningShare;
 
-    StatutoryClocks(JdbcTemplate jdbc, StatutoryRegimes regimes, StatutoryDetector detector) {
+    StatutoryClocks(JdbcTemplate jdbc, StatutoryRegimes regimes, StatutoryDetector detector,
+                    @org.springframework.beans.factory.annotation.Value("${casebridge.statutory.warning-share}") double warningShare) {
         this.jdbc = jdbc;
+        this.warningShare = warningShare;
         this.regimes = regimes;
         this.detector = detector;
     }
@@ -66,10 +69,11 @@ public class StatutoryClocks {
             return;
         }
         Instant due = regimes.workingDays().due(at, m.due());
+        Instant warnAt = at.plusMillis((long) (java.time.Duration.between(at, due).toMillis() * warningShare));
         jdbc.update("insert into cb_statutory_clock (clock_id, case_id, regime, milestone, classification, started_by, reference, status,"
-                        + " started_at, due, evidence_channel, evidence_external_id, evidence_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " started_at, due, warn_at, evidence_channel, evidence_external_id, evidence_sha256) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 UUID.randomUUID().toString(), caseId, regime.name(), m.name(), classification, startedBy, m.reference(), StatutoryClock.RUNNING,
-                utc(at), utc(due), evidence == null ? null : evidence.channel(), evidence == null ? null : evidence.externalId(),
+                utc(at), utc(due), utc(warnAt), evidence == null ? null : evidence.channel(), evidence == null ? null : evidence.externalId(),
                 evidence == null ? null : evidence.sha256());
         LOG.info("Case {}: {} {} started ({}), due {}", caseId, regime.name(), m.name(), startedBy, due);
     }
@@ -100,6 +104,32 @@ public class StatutoryClocks {
         for (StatutoryRegimes.Milestone next : regime.milestones()) {
             if (next.from().equals(milestone) && next.appliesTo(classification)) {
                 start(caseId, regime, next, classification, "completion of " + milestone, at, clock.evidence());
+            }
+        }
+        return true;
+    }
+
+    /** Stops a running milestone (it no longer applies) with the reason recorded. False when it is not running. */
+    public boolean stop(String caseId, String regimeName, String milestone, Instant at, String reason) {
+        return jdbc.update("update cb_statutory_clock set status = ?, completed_at = ?, reason = ? where case_id = ? and regime = ?"
+                + " and milestone = ? and status = ?", StatutoryClock.STOPPED, utc(at), reason, caseId, regimeName, milestone, StatutoryClock.RUNNING) == 1;
+    }
+
+    /**
+     * Reclassifies a running milestone (e.g. a significant hazard found to be an emergency): stops it, and starts the
+     * regime's awareness milestones of the new classification from the same awareness and evidence, since the law
+     * counts from when the landlord became aware, not from the reclassification. False when it is not running.
+     */
+    public boolean reclassify(String caseId, String regimeName, String milestone, String classification, Instant at, String reason) {
+        StatutoryRegimes.Regime regime = regimes.regime(regimeName).orElse(null);
+        StatutoryClock clock = clocks(caseId).stream().filter(c -> c.regime().equals(regimeName) && c.milestone().equals(milestone)
+                && StatutoryClock.RUNNING.equals(c.status())).findFirst().orElse(null);
+        if (regime == null || clock == null || !stop(caseId, regimeName, milestone, at, "reclassified as " + classification + ": " + reason)) {
+            return false;
+        }
+        for (StatutoryRegimes.Milestone m : regime.milestones()) {
+            if (StatutoryRegimes.AWARENESS.equals(m.from()) && m.appliesTo(classification)) {
+                start(caseId, regime, m, classification, "reclassification: " + reason, clock.startedAt(), clock.evidence());
             }
         }
         return true;
