@@ -31,8 +31,12 @@ public class CustomerAdmin {
     private final CustomerMerges merges;
     private final CustomerCases cases;
     private final ObjectMapper mapper;
+    private final com.google.i18n.phonenumbers.PhoneNumberUtil phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+    private final String phoneRegion;
 
-    public CustomerAdmin(IdentityStore identities, CustomerMerges merges, CustomerCases cases, ObjectMapper mapper) {
+    public CustomerAdmin(IdentityStore identities, CustomerMerges merges, CustomerCases cases, ObjectMapper mapper,
+                         org.casebridge.ops.CasebridgeProperties casebridge) {
+        this.phoneRegion = casebridge.getApi().getDefaultPhoneRegion();
         this.identities = identities;
         this.merges = merges;
         this.cases = cases;
@@ -41,7 +45,43 @@ public class CustomerAdmin {
 
     /** Route step for {@code GET /api/v1/admin/customers/{id}}: the customer, its identities, open cases and merges. */
     public void show(Exchange exchange) {
-        String id = customerId(exchange);
+        exchange.getMessage().setBody(view(customerId(exchange)));
+    }
+
+    /**
+     * Route step for {@code GET /api/v1/admin/customers?email=...} or {@code ?phone=...}: the customer that address
+     * belongs to (followed through merges), as {@link #show} answers it. A phone number may be national (the API's
+     * default region) or E.164; an email address is matched without regard to case.
+     */
+    public void search(Exchange exchange) {
+        String email = exchange.getMessage().getHeader("email", String.class);
+        String phone = exchange.getMessage().getHeader("phone", String.class);
+        boolean byEmail = email != null && !email.isBlank();
+        boolean byPhone = phone != null && !phone.isBlank();
+        if (byEmail == byPhone) {
+            throw new RejectedRequestException(400, "invalid-request", "One address required",
+                    "Give exactly one of the query parameters email or phone.");
+        }
+        Optional<String> found = byEmail
+                ? identities.customerFor(IdentityStore.EMAIL, email.strip().toLowerCase(java.util.Locale.ROOT))
+                : e164(phone).flatMap(number -> identities.customerFor(IdentityStore.PHONE, number));
+        String id = found.map(identities::current).orElseThrow(() -> new RejectedRequestException(404, "customer-not-found",
+                "Customer not found", "No customer has that " + (byEmail ? "email address." : "phone number.")));
+        exchange.getMessage().setBody(view(id));
+    }
+
+    private Optional<String> e164(String phone) {
+        try {
+            var number = phones.parse(phone.strip(), phoneRegion);
+            return phones.isValidNumber(number)
+                    ? Optional.of(phones.format(number, com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164))
+                    : Optional.empty();
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            throw new RejectedRequestException(400, "invalid-request", "Not a phone number", "The phone parameter is not a phone number.");
+        }
+    }
+
+    private Map<String, Object> view(String id) {
         IdentityStore.CustomerRecord customer = identities.find(id).orElseThrow(() -> notFound(id));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("customerId", customer.customerId());
@@ -54,7 +94,7 @@ public class CustomerAdmin {
         view.put("identities", customer.identities());
         view.put("openCases", customer.mergedInto() == null ? cases.openCasesOf(id) : java.util.List.of());
         view.put("merges", merges.mergesOf(id));
-        exchange.getMessage().setBody(view);
+        return view;
     }
 
     /**

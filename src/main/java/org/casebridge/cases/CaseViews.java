@@ -76,6 +76,30 @@ public class CaseViews {
         return Optional.of(view);
     }
 
+    /**
+     * The attachment with digest {@code sha256} among the case's published inbound messages, if the case is visible to
+     * {@code clientId} ({@code null}: every case). The first message that carried the bytes names them.
+     */
+    public Optional<Attachment> findAttachment(String caseId, String clientId, String sha256) {
+        List<String> owners = jdbc.queryForList("select client_id from cb_case where case_id = ?", String.class, caseId);
+        if (owners.isEmpty() || clientId != null && !clientId.equals(owners.get(0))) {
+            return Optional.empty();
+        }
+        List<String> payloads = jdbc.queryForList("select payload from cb_message where case_id = ? and direction = 'inbound'"
+                + " and delivery_state = ? order by received_at, message_id", String.class, caseId, PUBLISHED);
+        for (String payload : payloads) {
+            for (JsonNode attachment : readTree(payload).path("attachments")) {
+                if (sha256.equals(attachment.path("sha256").asText())) {
+                    return Optional.of(new Attachment(attachment.path("filename").isNull() ? null : attachment.path("filename").asText(),
+                            attachment.path("contentType").asText(), attachment.path("size").asLong(), sha256,
+                            attachment.path("ref").asText(), attachment.path("inline").asBoolean(),
+                            attachment.path("contentId").isNull() ? null : attachment.path("contentId").asText()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private JsonNode readTree(String json) {
         try {
             return mapper.readTree(json);

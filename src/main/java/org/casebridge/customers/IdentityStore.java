@@ -215,6 +215,34 @@ public class IdentityStore {
     }
 
 
+    /**
+     * The customer a message's sender is now: the owner of the first of its identities the store links (see
+     * {@link #keysOf}), followed through merges to the customer it was merged into.
+     */
+    public Optional<String> currentCustomerOf(Channel channel, Customer customer) {
+        for (Key key : keysOf(channel, customer)) {
+            Optional<String> owner = customerFor(key.kind(), key.address());
+            if (owner.isPresent()) {
+                return Optional.of(current(owner.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code customerId}, or the customer it is merged into (a merge of a merge is followed, a loop is not). */
+    public String current(String customerId) {
+        String id = customerId;
+        Set<String> seen = new LinkedHashSet<>();
+        while (seen.add(id)) {
+            String into = rows.find(id).map(CustomerRecord::mergedInto).orElse(null);
+            if (into == null) {
+                return id;
+            }
+            id = into;
+        }
+        return id;
+    }
+
     /** The identities of a customer, with whether each link is verified. */
     public List<Identity> identitiesOf(String customerId) {
         return rows.identitiesOf(customerId);

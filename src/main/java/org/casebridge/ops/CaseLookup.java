@@ -7,6 +7,9 @@ import org.apache.camel.Message;
 import org.casebridge.cases.CaseHeaders;
 import org.casebridge.cases.CaseIds;
 import org.casebridge.cases.CaseViews;
+import org.casebridge.cases.Channel;
+import org.casebridge.cases.Customer;
+import org.casebridge.customers.IdentityStore;
 import org.casebridge.shared.RejectedRequestException;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +26,10 @@ class CaseLookup {
     private final CaseViews views;
     private final ApiClients clients;
     private final ObjectMapper mapper;
+    private final IdentityStore identities;
 
-    CaseLookup(CaseViews views, ApiClients clients, ObjectMapper mapper) {
+    CaseLookup(CaseViews views, ApiClients clients, ObjectMapper mapper, IdentityStore identities) {
+        this.identities = identities;
         this.views = views;
         this.clients = clients;
         this.mapper = mapper;
@@ -44,10 +49,34 @@ class CaseLookup {
                 ? views.findCase(normalised, seesAll ? null : clientId) : Optional.empty();
         Map<String, Object> view = found.orElseThrow(() -> new RejectedRequestException(404, "case-not-found", "Case not found",
                 "No case '" + caseId + "' is visible to this client."));
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(view);
+        answer.put("customerId", customerOf(view).orElse(null));
         try {
-            message.setBody(mapper.writeValueAsString(view));
+            message.setBody(mapper.writeValueAsString(answer));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The identity store's id ({@code CU-...}) of the customer who opened the case, so an operator can go from a case
+     * to {@code /api/v1/admin/customers/{id}}: the sender of its first inbound message, as the store links it now.
+     */
+    private Optional<String> customerOf(Map<String, Object> view) {
+        if (!(view.get("messages") instanceof java.util.List<?> messages)) {
+            return Optional.empty();
+        }
+        for (Object each : messages) {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.valueToTree(each);
+            if ("inbound".equals(node.path("direction").asText())) {
+                try {
+                    Customer customer = mapper.treeToValue(node.path("customer"), Customer.class);
+                    return identities.currentCustomerOf(Channel.fromWire(node.path("channel").asText()), customer);
+                } catch (JsonProcessingException | IllegalArgumentException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

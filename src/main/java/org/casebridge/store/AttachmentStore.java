@@ -16,4 +16,9 @@ public class AttachmentStore {
     public byte[] get(String ref) {
         return blobs.get(ref);
     }
+
+    /** The file behind {@code ref}, for serving it without reading it into memory; refuses references outside the store. */
+    public java.nio.file.Path file(String ref) {
+        return blobs.resolve(ref);
+    }
 }
