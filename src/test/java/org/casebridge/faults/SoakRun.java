@@ -110,7 +110,7 @@ class SoakRun {
                 while (sent.incrementAndGet() <= count) {
                     BridgeProcess target = alive(bridges);
                     if (ThreadLocalRandom.current().nextInt(10) < 7) {
-                        api(target);
+                        api(target, bridges);
                     } else {
                         telegram(target, bridges);
                     }
@@ -199,16 +199,28 @@ class SoakRun {
         assertThat(pending).as("stuck").isZero();
     }
 
+    private static BridgeProcess other(List<BridgeProcess> bridges, BridgeProcess not) {
+        return bridges.stream().filter(b -> b != not && b.isAlive()).findFirst().orElse(not);
+    }
+
     private static BridgeProcess alive(List<BridgeProcess> bridges) {
         List<BridgeProcess> up = bridges.stream().filter(BridgeProcess::isAlive).toList();
         List<BridgeProcess> from = up.isEmpty() ? bridges : up;
         return from.get(ThreadLocalRandom.current().nextInt(from.size()));
     }
 
-    private void api(BridgeProcess target) {
+    private void api(BridgeProcess first, List<BridgeProcess> bridges) {
         String key = "soak-" + java.util.UUID.randomUUID();
+        BridgeProcess target = first;
         try {
-            HttpResponse<String> answer = ApiLoad.post(target.http(), key);
+            HttpResponse<String> answer;
+            try {
+                answer = ApiLoad.post(target.http(), key);
+            } catch (Exception refused) { // a client retries its key on the other bridge
+                keyRetries.incrementAndGet();
+                target = other(bridges, target);
+                answer = ApiLoad.post(target.http(), key);
+            }
             if (answer.statusCode() != 202) {
                 apiUnanswered.add(key);
                 return;
@@ -235,7 +247,7 @@ class SoakRun {
     private void telegram(BridgeProcess target, List<BridgeProcess> bridges) {
         long update = nextUpdate.getAndIncrement();
         updateUser.put(update, ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L));
-        if (deliver(target.http(), update)) {
+        if (deliver(target.http(), update) || deliver(other(bridges, target).http(), update)) {
             telegramAcks.add(update);
             if (ThreadLocalRandom.current().nextInt(5) == 0) { // Telegram redelivers an update it thinks unanswered
                 platformDuplicates.incrementAndGet();
@@ -266,11 +278,19 @@ class SoakRun {
     private int retryUnanswered(Http http) throws Exception {
         int n = 0;
         for (String key = apiUnanswered.poll(); key != null; key = apiUnanswered.poll(), n++) {
-            apiAcks.put(key, ApiLoad.retry(http, key));
+            HttpResponse<String> answer = ApiLoad.post(http, key);
+            if (answer.statusCode() == 202) {
+                JsonNode json = MAPPER.readTree(answer.body());
+                apiAcks.put(key, new ApiLoad.Ack(json.get("caseId").asText(), json.get("messageId").asText()));
+            } else {
+                apiAcks.put(key, ApiLoad.retry(http, key));
+            }
         }
         for (Long update = telegramUnanswered.poll(); update != null; update = telegramUnanswered.poll(), n++) {
             long u = update;
-            Awaitility.await("update " + u).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> deliver(http, u));
+            if (!deliver(http, u)) {
+                Awaitility.await("update " + u).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> deliver(http, u));
+            }
             telegramAcks.add(u);
         }
         return n;
